@@ -1,0 +1,1 @@
+"""Telemetry readers (nvidia-smi, DCGM exporter, CodeCarbon, inference request counts)."""
