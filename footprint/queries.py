@@ -54,16 +54,19 @@ class Filters:
     service: list[str] = field(default_factory=list)
     accelerator: list[str] = field(default_factory=list)
 
-    def where(self, alias: str = "") -> tuple[str, list[Any]]:
-        """SQL condition and its parameters (values always as parameters)."""
+    def where(self, alias: str = "", date_column: str = "charge_period_start") -> tuple[str, list[Any]]:
+        """SQL condition and its parameters (values always as parameters).
+
+        `date_column` names the column the dates apply to (the dashboard aggregates hold a day column).
+        """
         pre = f"{alias}." if alias else ""
         parts: list[str] = ["TRUE"]
         params: list[Any] = []
         if self.since:
-            parts.append(f"{pre}charge_period_start >= ?")
+            parts.append(f"{pre}{date_column} >= ?")
             params.append(self.since)
         if self.until:
-            parts.append(f"{pre}charge_period_start < CAST(? AS DATE) + INTERVAL 1 DAY")
+            parts.append(f"{pre}{date_column} < CAST(? AS DATE) + INTERVAL 1 DAY")
             params.append(self.until)
         for name, column in FILTER_COLUMNS.items():
             values = getattr(self, name)
