@@ -14,7 +14,9 @@ from collections.abc import Callable
 import duckdb
 
 # Modules with a `refresh(con)` function, in dependency order.
-STEPS: list[str] = []
+STEPS: list[str] = [
+    "footprint.aggregates",  # last: the dashboard's pre-aggregated tables, from everything above
+]
 
 
 def refresh(
