@@ -1,0 +1,138 @@
+"""Formatting of quantities for people: the unit chosen by magnitude, thousands separators, ranges.
+
+Every front end (dashboard cards and tables, reports, CLI text) shows numbers through these helpers, so
+"1.23 MWh (1.10–1.40)" reads the same everywhere. Pure functions: no I/O, no UI imports. Values come in
+the store's base units (kWh, kg CO2e, W, money in its billing currency) and are scaled only for display.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+EN_DASH = "\u2013"
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A display unit: divide a base value by `divisor` and label it `unit`."""
+
+    unit: str
+    divisor: float
+
+
+# Base unit first, then ever larger units. A value moves to the next unit once it reaches 10 of it, so
+# four-digit values keep their precision ("1,234 kWh", then "12.3 MWh").
+SWITCH_AT = 10.0
+ENERGY_SCALES = (Scale("kWh", 1.0), Scale("MWh", 1e3), Scale("GWh", 1e6))
+MASS_SCALES = (Scale("kg", 1.0), Scale("t", 1e3), Scale("kt", 1e6))
+POWER_SCALES = (Scale("W", 1.0), Scale("kW", 1e3), Scale("MW", 1e6))
+
+KINDS: dict[str, tuple[Scale, ...]] = {"energy": ENERGY_SCALES, "mass": MASS_SCALES, "power": POWER_SCALES}
+
+
+def _finite(value: float | None) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
+
+
+def pick_scale(values: float | list[float | None] | tuple[float | None, ...], kind: str) -> Scale:
+    """Display unit for a value or a whole series (chosen by the largest magnitude, so an axis is one unit)."""
+    scales = KINDS[kind]
+    seq = values if isinstance(values, list | tuple) else [values]
+    finite = [abs(float(v)) for v in seq if _finite(v)]
+    top = float(f"{max(finite, default=0.0):.3g}")  # as it will be shown: 9,999.7 is "10.0 MWh"
+    chosen = scales[0]
+    for scale in scales[1:]:
+        if top >= SWITCH_AT * scale.divisor:
+            chosen = scale
+    return chosen
+
+
+def decimals_for(value: float) -> int:
+    """Sensible precision: three significant figures below 100, whole numbers above."""
+    magnitude = abs(float(f"{value:.3g}"))  # 9.9996 shows as 10.0, so it takes 10's precision
+    if magnitude == 0 or magnitude >= 100:
+        return 0
+    if magnitude >= 10:
+        return 1
+    if magnitude >= 1:
+        return 2
+    # below 1: three significant figures (0.123, 0.0123), capped so tiny values stay readable
+    return min(6, 2 - math.floor(math.log10(magnitude)))
+
+
+def number(value: float | None, decimals: int | None = None) -> str:
+    """Number with thousands separators and sensible (or given) precision; '–' for missing."""
+    if not _finite(value):
+        return EN_DASH
+    v = float(value)  # type: ignore[arg-type]
+    d = decimals_for(v) if decimals is None else decimals
+    text = f"{v:,.{d}f}"
+    if text.startswith("-") and float(text[1:].replace(",", "")) == 0:
+        text = text[1:]  # a value that rounds to zero is not shown as '-0.00'
+    return text
+
+
+def quantity(value: float | None, kind: str, scale: Scale | None = None) -> str:
+    """'1.23 MWh', '456 kg', '12.5 kW' (unit chosen by magnitude unless a scale is given)."""
+    if not _finite(value):
+        return EN_DASH
+    s = scale or pick_scale(value, kind)  # type: ignore[arg-type]
+    return f"{number(float(value) / s.divisor)} {s.unit}"  # type: ignore[arg-type]
+
+
+def energy(kwh: float | None) -> str:
+    return quantity(kwh, "energy")
+
+
+def mass(kg: float | None) -> str:
+    """CO2e mass: kg below a tonne, t above (kt above a thousand tonnes)."""
+    return quantity(kg, "mass")
+
+
+def power(w: float | None) -> str:
+    return quantity(w, "power")
+
+
+def with_range(central: float | None, low: float | None, high: float | None, kind: str) -> str:
+    """'1,234 kWh (1,100–1,400)': low and high in the central value's unit and precision."""
+    if not _finite(central):
+        return EN_DASH
+    s = pick_scale(central, kind)  # type: ignore[arg-type]
+    main = quantity(central, kind, s)
+    if not (_finite(low) and _finite(high)):
+        return main
+    d = decimals_for(float(central) / s.divisor)  # type: ignore[arg-type]
+    lo = number(float(low) / s.divisor, d)  # type: ignore[arg-type]
+    hi = number(float(high) / s.divisor, d)  # type: ignore[arg-type]
+    return f"{main} ({lo}{EN_DASH}{hi})"
+
+
+def money(amount: float | None, currency: str) -> str:
+    """'1,234.56 USD': two decimals for money, whatever the magnitude."""
+    if not _finite(amount):
+        return EN_DASH
+    return f"{number(amount, 2)} {currency}"
+
+
+def money_by_currency(costs: dict[str, float]) -> str:
+    """'1,234.56 USD + 98.00 EUR' (never summed across currencies); '–' when there is no cost."""
+    if not costs:
+        return EN_DASH
+    return " + ".join(money(v, k) for k, v in sorted(costs.items()))
+
+
+def percent(share: float | None, decimals: int = 1) -> str:
+    """A share in 0..1 as '87.3 %'."""
+    if not _finite(share):
+        return EN_DASH
+    return f"{float(share) * 100:,.{decimals}f} %"  # type: ignore[arg-type]
+
+
+def pue(value: float | None) -> str:
+    """PUE is a ratio near 1: always two decimals."""
+    return number(value, 2)
+
+
+def intensity(g_per_kwh: float | None) -> str:
+    return f"{number(g_per_kwh)} gCO2e/kWh" if _finite(g_per_kwh) else EN_DASH
