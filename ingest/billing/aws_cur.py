@@ -20,7 +20,16 @@ from __future__ import annotations
 import json
 
 from footprint.sqlfiles import sql
-from ingest.billing.base import BillingReader, lit, money, number, optional_ts, q, raw_csv_relation, required_ts
+from ingest.billing.base import (
+    BillingReader,
+    lit,
+    money,
+    number,
+    optional_ts,
+    q,
+    raw_csv_relation,
+    required_ts,
+)
 from ingest.errors import IngestError
 from ingest.registry import LoadContext, register
 
@@ -29,6 +38,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "line_item_id": ("identity/LineItemId", "identity_line_item_id"),
     "payer_account_id": ("bill/PayerAccountId", "bill_payer_account_id"),
     "payer_account_name": ("bill/PayerAccountName", "bill_payer_account_name"),
+    "invoicing_entity": ("bill/InvoicingEntity", "bill_invoicing_entity"),
     "billing_period_start": ("bill/BillingPeriodStartDate", "bill_billing_period_start_date"),
     "usage_account_id": ("lineItem/UsageAccountId", "line_item_usage_account_id"),
     "usage_account_name": ("lineItem/UsageAccountName", "line_item_usage_account_name"),
@@ -305,6 +315,7 @@ FROM (
     def details(self, ctx: LoadContext, cols: CurColumns) -> str:
         pairs = [
             ("line_item_id", f"fp_blank({cols.ref('line_item_id')})"),
+            ("invoicing_entity", f"fp_blank({cols.ref('invoicing_entity')})"),
             ("operation", f"fp_blank({cols.ref('operation')})"),
             ("product_code", f"fp_blank({cols.ref('product_code')})"),
             # What a row that carries no usage said it amounted to (FOCUS leaves its quantity empty).
