@@ -28,7 +28,14 @@ ENERGY_SCALES = (Scale("kWh", 1.0), Scale("MWh", 1e3), Scale("GWh", 1e6))
 MASS_SCALES = (Scale("kg", 1.0), Scale("t", 1e3), Scale("kt", 1e6))
 POWER_SCALES = (Scale("W", 1.0), Scale("kW", 1e3), Scale("MW", 1e6))
 
-KINDS: dict[str, tuple[Scale, ...]] = {"energy": ENERGY_SCALES, "mass": MASS_SCALES, "power": POWER_SCALES}
+CO2E_SCALES = (Scale("kg CO2e", 1.0), Scale("t CO2e", 1e3), Scale("kt CO2e", 1e6))
+
+KINDS: dict[str, tuple[Scale, ...]] = {
+    "energy": ENERGY_SCALES,
+    "mass": MASS_SCALES,
+    "co2e": CO2E_SCALES,
+    "power": POWER_SCALES,
+}
 
 
 def _finite(value: float | None) -> bool:
@@ -88,6 +95,11 @@ def energy(kwh: float | None) -> str:
 def mass(kg: float | None) -> str:
     """CO2e mass: kg below a tonne, t above (kt above a thousand tonnes)."""
     return quantity(kg, "mass")
+
+
+def co2e(kg: float | None) -> str:
+    """Emissions: '456 kg CO2e', '12.3 t CO2e'."""
+    return quantity(kg, "co2e")
 
 
 def power(w: float | None) -> str:

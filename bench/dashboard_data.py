@@ -1,0 +1,68 @@
+"""Builds the dashboard benchmark database: N synthetic billing rows generated in DuckDB, then the refresh.
+
+    python bench/dashboard_data.py [--rows 10000000] [--resources 1200] [--db bench/out/dashboard.duckdb]
+
+The rows go straight into billing_line_items with SQL (bench/dashboard_rows.sql), as one batch, because
+the benchmark measures the pages, not the readers. Prints how long generation and each refresh step took.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from footprint.pipeline import refresh
+from footprint.store import connection
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_DB = HERE / "out" / "dashboard.duckdb"
+
+
+def build(db: Path, rows: int, resources: int) -> dict[str, float]:
+    """Create `db` afresh with `rows` billing rows and refresh it; returns seconds per phase."""
+    for stale in (db, Path(str(db) + ".wal")):
+        stale.unlink(missing_ok=True)
+    timings: dict[str, float] = {}
+    with connection(db) as con:
+        started = time.monotonic()
+        batch_id = 1
+        con.execute(
+            "INSERT INTO ingest_batches (batch_id, file_name, file_sha256, file_size_bytes, source_kind, "
+            "detected_format, rows_read, rows_loaded, rows_skipped, skipped_reasons, options, ingested_at) "
+            "VALUES (?, 'synthetic benchmark bill', ?, 0, 'billing', 'bench', ?, ?, 0, '{}', '{}', ?)",
+            [batch_id, f"bench-{rows}-{resources}", rows, rows, datetime.now(UTC).replace(tzinfo=None)],
+        )
+        params = {"batch_id": batch_id, "n_rows": rows, "n_resources": resources}
+        script = (HERE / "dashboard_rows.sql").read_text(encoding="utf-8")
+        for statement in (s.strip() for s in script.split(";\n")):
+            body = "\n".join(line for line in statement.splitlines() if not line.lstrip().startswith("--"))
+            if body.strip():
+                used = {k: v for k, v in params.items() if f"${k}" in body}
+                con.execute(body, used)
+        timings["generate_s"] = time.monotonic() - started
+        started = time.monotonic()
+        steps = refresh(con)
+        timings["refresh_s"] = time.monotonic() - started
+        timings.update({f"refresh_{k}_s": v for k, v in steps.items()})
+        timings["billing_rows"] = con.execute("SELECT count(*) FROM billing_line_items").fetchone()[0]
+        for table in ("agg_footprint_day", "agg_resource_day"):
+            timings[f"{table}_rows"] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    con_size = db.stat().st_size
+    timings["db_size_mb"] = round(con_size / 1e6, 1)
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--resources", type=int, default=1200)
+    parser.add_argument("--db", type=Path, default=DEFAULT_DB)
+    args = parser.parse_args()
+    print(json.dumps(build(args.db, args.rows, args.resources), indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,237 @@
+"""Chart builders: pure functions from a DataFrame (base units) to a plotly Figure.
+
+They never query or compute estimates; they scale a column to a readable unit (kWh/MWh/GWh, kg/t),
+put the unit in the axis title and in every hover label (formatted by footprint.units, the same text
+as the cards), and colour providers and workloads the same way on every page. Teams, models and other
+groups get a colour derived from their name, so a team keeps its colour across pages and sessions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from footprint import units
+
+PROVIDER_COLOURS = {
+    "aws": "#ff9900",
+    "azure": "#0078d4",
+    "gcp": "#34a853",
+    "oracle": "#c74634",
+    "onprem": "#5f6b73",
+    "other": "#9e9e9e",
+}
+WORKLOAD_COLOURS = {
+    "training": "#7b3294",
+    "inference": "#1b7f5c",
+    "development": "#f1a340",
+    "data_processing": "#4575b4",
+    "unknown": "#bdbdbd",
+}
+# Colour-blind-safe palette for groups without a fixed colour.
+PALETTE = ["#88ccee", "#cc6677", "#ddcc77", "#117733", "#332288", "#aa4499", "#44aa99", "#999933", "#882255",
+           "#661100", "#6699cc", "#888888"]
+SERIES_COLOURS = {"location": "#4575b4", "market": "#d73027", "it": "#1b7f5c", "facility": "#a6611a"}
+UNATTRIBUTED_COLOUR = "#d9d9d9"
+
+
+def colour_for(dimension: str, value: object) -> str:
+    """Stable colour of one group value: fixed for providers and workloads, derived from the name otherwise."""
+    text = str(value)
+    if dimension == "provider" and text in PROVIDER_COLOURS:
+        return PROVIDER_COLOURS[text]
+    if dimension == "workload" and text in WORKLOAD_COLOURS:
+        return WORKLOAD_COLOURS[text]
+    if text in ("unattributed", "unknown", "none"):
+        return UNATTRIBUTED_COLOUR
+    digest = hashlib.sha256(f"{dimension}:{text}".encode()).digest()
+    return PALETTE[digest[0] % len(PALETTE)]
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A column to plot, what it is, and how to scale it: kind is energy, mass, power, money, count or share."""
+
+    column: str
+    label: str  # e.g. "IT energy"
+    kind: str
+    currency: str | None = None  # for money
+    colour: str | None = None  # fixed colour where the measure has one (location- vs market-based, ...)
+
+    def scale(self, values: pd.Series) -> units.Scale:
+        if self.kind in units.KINDS:
+            return units.pick_scale([float(v) for v in values.dropna()], self.kind)
+        if self.kind == "money":
+            return units.Scale(self.currency or "", 1.0)
+        if self.kind == "share":
+            return units.Scale("%", 0.01)
+        return units.Scale("", 1.0)
+
+    def axis_title(self, scale: units.Scale) -> str:
+        return f"{self.label} ({scale.unit})" if scale.unit else self.label
+
+    def text(self, value: float | None, scale: units.Scale) -> str:
+        if value is None or pd.isna(value):
+            return units.EN_DASH
+        if self.kind == "money":
+            return units.money(value, self.currency or "")
+        if self.kind == "share":
+            return units.percent(value)
+        if self.kind in units.KINDS:
+            return units.quantity(value, self.kind, scale)
+        return units.number(value)
+
+
+def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, *, legend: str | None = None) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"},
+        xaxis_title=x_title,
+        yaxis_title=y_title,
+        legend_title_text=legend,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        hoverlabel={"namelength": -1},
+        separators=".,",
+    )
+    return fig
+
+
+def breakdown(
+    df: pd.DataFrame, dim: str, measure: Measure, title: str, *, low: str | None = None, high: str | None = None,
+    dim_label: str | None = None, top: int = 15,
+) -> go.Figure:
+    """Horizontal bars, largest first, with the uncertainty range as error bars where given."""
+    data = df.sort_values(measure.column, ascending=False).head(top).iloc[::-1]
+    scale = measure.scale(data[measure.column])
+    values = data[measure.column] / scale.divisor
+    hover = [measure.text(v, scale) for v in data[measure.column]]
+    error = None
+    if low and high:
+        error = {"type": "data", "symmetric": False, "array": (data[high] - data[measure.column]) / scale.divisor,
+                 "arrayminus": (data[measure.column] - data[low]) / scale.divisor, "color": "#555"}
+        hover = [f"{h} (range {measure.text(lo, scale)} to {measure.text(hi, scale)})"
+                 for h, lo, hi in zip(hover, data[low], data[high], strict=True)]
+    fig = go.Figure(go.Bar(
+        x=values, y=data[dim].astype(str), orientation="h", error_x=error, customdata=hover,
+        marker_color=[colour_for(dim, v) for v in data[dim]],
+        hovertemplate="%{y}: %{customdata}<extra></extra>",
+    ))
+    return _layout(fig, title, measure.axis_title(scale), dim_label or dim.capitalize())
+
+
+def trend(
+    df: pd.DataFrame, measure: Measure, title: str, *, colour_by: str | None = None, period_label: str = "Month",
+) -> go.Figure:
+    """Stacked bars over time, one colour per group (provider, workload, team...) when colour_by is given."""
+    scale = measure.scale(df.groupby("period")[measure.column].sum() if colour_by else df[measure.column])
+    fig = go.Figure()
+    groups = [(None, df)] if not colour_by else list(df.groupby(colour_by, sort=True))
+    for name, part in groups:
+        part = part.sort_values("period")
+        fig.add_trace(go.Bar(
+            x=part["period"], y=part[measure.column] / scale.divisor, name=str(name) if name is not None else measure.label,
+            marker_color=colour_for(colour_by, name) if colour_by else "#1b7f5c",
+            customdata=[measure.text(v, scale) for v in part[measure.column]],
+            hovertemplate=("%{fullData.name}, " if colour_by else "") + "%{x|%Y-%m-%d}: %{customdata}<extra></extra>",
+        ))
+    fig.update_layout(barmode="stack", showlegend=bool(colour_by))
+    return _layout(fig, title, period_label, measure.axis_title(scale), legend=colour_by and colour_by.capitalize())
+
+
+def _value_title(value_label: str, scale: units.Scale) -> str:
+    return f"{value_label} ({scale.unit})" if scale.unit else value_label
+
+
+def side_by_side(
+    df: pd.DataFrame, dim: str, measures: list[Measure], title: str, *, value_label: str,
+    dim_label: str | None = None, errors: dict[str, tuple[str, str]] | None = None,
+) -> go.Figure:
+    """Grouped bars: several measures of one kind (IT vs facility energy, location vs market) per group."""
+    scale = measures[0].scale(pd.concat([df[m.column] for m in measures]))
+    fig = go.Figure()
+    for m in measures:
+        err = None
+        if errors and m.column in errors:
+            lo, hi = errors[m.column]
+            err = {"type": "data", "symmetric": False, "array": (df[hi] - df[m.column]) / scale.divisor,
+                   "arrayminus": (df[m.column] - df[lo]) / scale.divisor, "color": "#555"}
+        fig.add_trace(go.Bar(
+            x=df[dim].astype(str), y=df[m.column] / scale.divisor, name=m.label, error_y=err,
+            marker_color=m.colour, customdata=[m.text(v, scale) for v in df[m.column]],
+            hovertemplate="%{x}, %{fullData.name}: %{customdata}<extra></extra>",
+        ))
+    fig.update_layout(barmode="group")
+    return _layout(fig, title, dim_label or dim.capitalize(), _value_title(value_label, scale))
+
+
+def lines(
+    df: pd.DataFrame, x: str, measures: list[Measure], title: str, *, x_label: str, value_label: str,
+    markers: list[tuple[object, str]] | None = None,
+) -> go.Figure:
+    """Lines of one kind over x (cumulative training vs inference), with labelled vertical markers."""
+    scale = measures[0].scale(pd.concat([df[m.column] for m in measures]))
+    fig = go.Figure()
+    for m in measures:
+        fig.add_trace(go.Scatter(
+            x=df[x], y=df[m.column] / scale.divisor, name=m.label, mode="lines",
+            line={"color": m.colour},
+            customdata=[m.text(v, scale) for v in df[m.column]],
+            hovertemplate="%{fullData.name}, %{x|%Y-%m-%d}: %{customdata}<extra></extra>",
+        ))
+    for at, label in markers or []:
+        fig.add_vline(x=at, line_dash="dash", line_color="#333")
+        fig.add_annotation(x=at, y=1, yref="paper", text=label, showarrow=False, xanchor="left", yanchor="top")
+    return _layout(fig, title, x_label, _value_title(value_label, scale))
+
+
+def scatter_vs(
+    df: pd.DataFrame, x: Measure, y: Measure, label: str, title: str,
+) -> go.Figure:
+    """Measured vs modelled per resource, with the line where they agree."""
+    scale = x.scale(pd.concat([df[x.column], df[y.column]]))
+    top = float(max(df[x.column].max(), df[y.column].max()) / scale.divisor) if len(df) else 1.0
+    fig = go.Figure([
+        go.Scatter(x=[0, top], y=[0, top], mode="lines", name="measured = modelled",
+                   line={"dash": "dot", "color": "#888"}, hoverinfo="skip"),
+        go.Scatter(
+            x=df[x.column] / scale.divisor, y=df[y.column] / scale.divisor, mode="markers", name=label,
+            text=df[label].astype(str),
+            customdata=list(zip([x.text(v, scale) for v in df[x.column]], [y.text(v, scale) for v in df[y.column]],
+                                strict=True)),
+            hovertemplate=f"%{{text}}<br>{x.label}: %{{customdata[0]}}<br>{y.label}: %{{customdata[1]}}<extra></extra>",
+        ),
+    ])
+    return _layout(fig, title, x.axis_title(scale), y.axis_title(scale))
+
+
+def power_lines(df: pd.DataFrame, measure: Measure, title: str, *, x: str, colour_by: str) -> go.Figure:
+    """One line per device or host over time (measured power)."""
+    scale = measure.scale(df[measure.column])
+    fig = go.Figure()
+    for name, part in df.groupby(colour_by, sort=True):
+        part = part.sort_values(x)
+        fig.add_trace(go.Scatter(
+            x=part[x], y=part[measure.column] / scale.divisor, mode="lines", name=str(name),
+            line={"color": colour_for(colour_by, name)},
+            customdata=[measure.text(v, scale) for v in part[measure.column]],
+            hovertemplate="%{fullData.name}, %{x|%Y-%m-%d %H:%M}: %{customdata}<extra></extra>",
+        ))
+    return _layout(fig, title, "Time (UTC)", measure.axis_title(scale), legend=colour_by.capitalize())
+
+
+def stacked_bars(df: pd.DataFrame, dim: str, colour_by: str, measure: Measure, title: str, top: int = 15) -> go.Figure:
+    """Horizontal bars per group (largest first), split by a second dimension (a model's workloads)."""
+    order = df.groupby(dim)[measure.column].sum().sort_values(ascending=False).head(top)
+    data = df[df[dim].isin(order.index)]
+    scale = measure.scale(order)
+    fig = go.Figure()
+    for name, part in data.groupby(colour_by, sort=True):
+        fig.add_trace(go.Bar(
+            x=part[measure.column] / scale.divisor, y=part[dim].astype(str), orientation="h", name=str(name),
+            marker_color=colour_for(colour_by, name), customdata=[measure.text(v, scale) for v in part[measure.column]],
+            hovertemplate="%{y}, %{fullData.name}: %{customdata}<extra></extra>",
+        ))
+    fig.update_layout(barmode="stack", yaxis={"categoryorder": "array", "categoryarray": list(order.index[::-1])})
+    return _layout(fig, title, measure.axis_title(scale), dim.capitalize(), legend=colour_by.capitalize())

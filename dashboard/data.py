@@ -1,0 +1,222 @@
+"""The only place the dashboard touches the database: connections, cached queries, uploads.
+
+Connections are short-lived and opened through `footprint.store.connection`, which waits while another
+process (the CLI ingesting a file) holds the database. Reads open the file read-only, so several
+processes can read at once; the Upload page opens it read-write. Inside one process DuckDB refuses to open
+the same file read-only and read-write at the same time, so a shared/exclusive lock makes the one writer
+wait for the readers in this process to close and keeps new readers out until it has finished. Every
+thread (Streamlit runs one per session) opens its own connection.
+
+Query results are cached keyed on the database path, `footprint.store.data_version` (changes whenever
+the file does, whoever wrote it) and the filters, so an ingest from any process invalidates them. The
+queries themselves are `footprint.aggregates` functions over small pre-aggregated tables: nothing here
+computes an estimate.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import duckdb
+import streamlit as st
+
+from footprint import aggregates, store
+from footprint.pipeline import refresh
+from footprint.queries import Filters
+from footprint.settings import get_settings
+from ingest import IngestError, IngestResult, ingest_file
+from ingest import preview as ingest_preview
+from ingest.registry import readers
+
+
+class _SharedExclusive:
+    """Many readers or one writer, writers preferred (so an upload is not starved by page views)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writer = False
+        self._waiting_writers = 0
+
+    @contextmanager
+    def shared(self, timeout_s: float) -> Iterator[None]:
+        with self._cond:
+            ok = self._cond.wait_for(lambda: not self._writer and not self._waiting_writers, timeout_s)
+            if not ok:
+                raise store.StoreBusyError("the database is being updated by an upload; try again shortly")
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def exclusive(self, timeout_s: float) -> Iterator[None]:
+        with self._cond:
+            self._waiting_writers += 1
+            try:
+                ok = self._cond.wait_for(lambda: not self._writer and self._readers == 0, timeout_s)
+            finally:
+                self._waiting_writers -= 1
+            if not ok:
+                self._cond.notify_all()
+                raise store.StoreBusyError("the database is busy in this dashboard; try again shortly")
+            self._writer = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writer = False
+                self._cond.notify_all()
+
+
+_LOCK = _SharedExclusive()
+
+
+def db_path() -> Path:
+    """The database the dashboard shows ($FOOTPRINT_DB, as `footprint serve --db` sets it)."""
+    return get_settings().db
+
+
+def _wait_s() -> float:
+    return get_settings().lock_wait_s
+
+
+@contextmanager
+def reading() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection of this thread's own, closed afterwards."""
+    wait = _wait_s()
+    with _LOCK.shared(wait), store.connection(db_path(), read_only=True, wait_s=wait) as con:
+        yield con
+
+
+@contextmanager
+def writing() -> Iterator[duckdb.DuckDBPyConnection]:
+    """The process's only read-write connection, while no reader in this process has the file open."""
+    wait = _wait_s()
+    with _LOCK.exclusive(wait), store.connection(db_path(), read_only=False, wait_s=wait) as con:
+        yield con
+
+
+def ensure_database() -> None:
+    """Create or migrate the database and build the aggregates if they are missing (once per version)."""
+    path = db_path()
+    if path.exists() and _ready(str(path), store.data_version(path)):
+        return
+    with writing() as con:
+        if not aggregates.is_current(con):
+            refresh(con)
+    st.cache_data.clear()
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _ready(path: str, version: tuple[int, int]) -> bool:
+    with reading() as con:
+        return aggregates.is_current(con)
+
+
+# ---------------------------------------------------------------------------------------------- queries
+
+
+def filters_key(f: Filters) -> str:
+    return json.dumps(f.as_dict(), sort_keys=True)
+
+
+def filters_from_key(key: str) -> Filters:
+    d = json.loads(key)
+    for name in ("since", "until"):
+        if d.get(name):
+            d[name] = date.fromisoformat(d[name])
+    return Filters(**d)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached(name: str, path: str, version: tuple[int, int], fkey: str | None, kwargs: str) -> Any:
+    fn: Callable[..., Any] = getattr(aggregates, name)
+    with reading() as con:
+        if fkey is None:
+            return fn(con, **json.loads(kwargs))
+        return fn(con, filters_from_key(fkey), **json.loads(kwargs))
+
+
+def query(name: str, filters: Filters | None = None, **kwargs: Any) -> Any:
+    """Result of `footprint.aggregates.<name>(con, filters, **kwargs)`, cached until the data changes."""
+    path = db_path()
+    return _cached(
+        name,
+        str(path),
+        store.data_version(path),
+        None if filters is None else filters_key(filters),
+        json.dumps(kwargs, sort_keys=True, default=str),
+    )
+
+
+def options() -> dict[str, Any]:
+    """Values each filter can take and the charge-period bounds, for the sidebar."""
+    return query("filter_options")
+
+
+def has_data() -> bool:
+    """Whether anything at all has been loaded (as opposed to filters that match nothing)."""
+    return options()["first_day"] is not None
+
+
+# ---------------------------------------------------------------------------------------------- uploads
+
+
+def formats() -> dict[str, str]:
+    """Every format a file can be read as: id -> label (for overriding detection)."""
+    return {r.format_id: f"{r.label} ({r.kind})" for r in sorted(readers(), key=lambda r: (r.kind, r.label))}
+
+
+def preview(upload: BinaryIO, name: str, format_id: str | None = None) -> dict[str, Any]:
+    """Detected format, header and first lines of an uploaded file, or {'error': message}; no database."""
+    upload.seek(0)
+    try:
+        return ingest_preview(upload, name=name, format_id=format_id)
+    except IngestError as exc:
+        return {"error": str(exc)}
+
+
+def ingest_uploads(
+    uploads: list[tuple[str, BinaryIO, str | None]],
+    options: dict[str, Any] | None = None,
+    progress: Callable[[str, float], None] | None = None,
+) -> tuple[list[IngestResult], str | None]:
+    """Load each upload (name, stream, format id or None to detect) as one atomic batch, then refresh once.
+
+    Returns the per-file results and, when the refresh failed, its message (the files stay loaded;
+    the derived tables keep their previous state until the next successful refresh).
+    """
+    results: list[IngestResult] = []
+    refresh_error: str | None = None
+    total = len(uploads) + 1
+    with writing() as con:
+        for i, (name, stream, format_id) in enumerate(uploads):
+            if progress:
+                progress(f"Loading {name}", i / total)
+            stream.seek(0)
+            results.append(ingest_file(con, stream, name=name, format_id=format_id, options=options or {}))
+        if any(r.status == "loaded" for r in results):
+            step_share = 1 / total
+
+            def step(label: str, done: float) -> None:
+                if progress:
+                    progress(f"Refreshing estimates: {label}", (total - 1) / total + done * step_share)
+
+            try:
+                refresh(con, progress=step)
+            except duckdb.Error as exc:
+                refresh_error = f"the estimates could not be refreshed: {exc}"
+    st.cache_data.clear()
+    if progress:
+        progress("Done", 1.0)
+    return results, refresh_error

@@ -1,0 +1,7 @@
+"""Emissions."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+st.title("Emissions")

@@ -1,0 +1,7 @@
+"""Energy & PUE."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+st.title("Energy & PUE")

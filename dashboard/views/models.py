@@ -1,0 +1,7 @@
+"""Models."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+st.title("Models")

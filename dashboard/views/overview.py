@@ -1,0 +1,76 @@
+"""Overview: the headline figures with their ranges, the trend, and where the footprint comes from."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts, components, data, filters
+from dashboard.charts import Measure
+from footprint import units
+
+st.title("Overview")
+f = filters.current()
+if not data.has_data():
+    components.no_database_yet()
+    st.stop()
+st.caption(components.scope_text(f))
+
+k = data.query("kpis", f)
+if not k["line_items"]:
+    st.info(components.EMPTY_FILTERS)
+    st.stop()
+
+components.headline_cards(k)
+
+# ---------------------------------------------------------------------------------------------- trend
+st.subheader("Trend")
+MEASURES = components.TREND_MEASURES
+choice_default = "IT energy"
+left, mid, right = st.columns([3, 2, 2])
+metric = left.segmented_control(
+    "Show", list(MEASURES) + ["Cost"], key="ov-metric",
+    default=filters.url_choice("metric", [*MEASURES, "Cost"], choice_default),
+) or choice_default
+filters.remember_choice("metric", metric, choice_default)
+colour_by = mid.selectbox("Colour by", ["provider", "workload", "team", "model", "region"], key="ov-colour")
+grain = right.selectbox("Period", ["month", "week", "day"], key="ov-grain")
+
+if metric == "Cost":
+    cost = data.query("costs", f, by=[colour_by], grain=grain)
+    for currency, part in cost.groupby("billing_currency"):
+        m = Measure("billed_cost", "Billed cost", "money", currency=str(currency))
+        components.chart(
+            part, lambda d, m=m, c=currency: charts.trend(d, m, f"Billed cost per {grain} by {colour_by} ({c})",
+                                                          colour_by=colour_by, period_label=grain.capitalize()),
+            name=f"cost-trend-{currency}",
+        )
+    if cost.empty:
+        st.info(components.EMPTY_FILTERS)
+else:
+    m = MEASURES[metric]
+    series = data.query("totals", f, by=[colour_by], grain=grain)
+    components.chart(
+        series[["period", colour_by, m.column]],
+        lambda d: charts.trend(d, m, f"{metric} per {grain} by {colour_by}", colour_by=colour_by,
+                               period_label=grain.capitalize()),
+        name=f"trend-{metric}",
+    )
+
+# ---------------------------------------------------------------------------------------------- breakdowns
+st.subheader("Where it comes from")
+m = MEASURES.get(metric, MEASURES[choice_default])
+tabs = st.tabs(["Provider", "Region", "Service", "Team", "Model"])
+for tab, dim in zip(tabs, ["provider", "region", "service", "team", "model"], strict=True):
+    with tab:
+        table = data.query("totals", f, by=[dim])
+        low, high = components.range_columns(table, m.column)
+        components.chart(
+            table[[dim, m.column, *(c for c in (low, high) if c)]],
+            lambda d, dim=dim, low=low, high=high: charts.breakdown(
+                d, dim, m, f"{m.label} by {dim} (largest 15)", low=low, high=high),
+            name=f"{dim}-{m.column}",
+        )
+st.caption(
+    f"Ranges are the low and high estimates from the coefficient ranges; see Methodology. "
+    f"Figures cover {units.number(k['line_items'], 0)} line items and telemetry records."
+)

@@ -1,0 +1,95 @@
+"""Team dashboards: one team's models, trend, top resources and month-on-month change.
+
+A link with ?team=NAME lands on that team (the same parameter as the sidebar's team filter), so a team
+can bookmark its own page. Picking another team here sets the team filter, and the link follows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from dashboard import charts, components, data, filters
+from dashboard.charts import Measure
+from footprint import units
+
+st.title("Team dashboards")
+f = filters.current()
+if not data.has_data():
+    components.no_database_yet()
+    st.stop()
+
+teams = data.options()["team"]
+if len(f.team) == 1:
+    team = f.team[0]
+else:
+    by_team = data.query("totals", replace(f, team=[]), by=["team"])
+    ranked = by_team.sort_values("energy_kwh", ascending=False)["team"].tolist() if not by_team.empty else teams
+    team = ranked[0] if ranked else teams[0]
+picked = st.selectbox(
+    "Team", teams, index=teams.index(team), key="team-picker",
+    help="Sets the sidebar's team filter; share the link to land on this team.",
+    on_change=lambda: filters.set_team(st.session_state["team-picker"]),
+)
+scope = replace(f, team=[picked])
+st.caption(components.scope_text(scope))
+
+k = data.query("kpis", scope)
+if not k["line_items"]:
+    st.info(components.EMPTY_FILTERS)
+    st.stop()
+components.headline_cards(k)
+
+energy = Measure("energy_kwh", "IT energy", "energy")
+st.subheader(f"Models of {picked}")
+by_model = data.query("totals", scope, by=["model", "workload"])
+components.chart(
+    by_model[["model", "workload", "energy_kwh", "facility_energy_kwh", "scope2_location_kgco2e",
+              "scope2_market_kgco2e"]],
+    lambda d: charts.stacked_bars(d, "model", "workload", energy, f"IT energy of {picked}'s models by workload"),
+    name=f"team-{picked}-models",
+)
+
+st.subheader("Trend")
+trend = data.query("totals", scope, by=["workload"], grain="month")
+components.chart(
+    trend[["period", "workload", "energy_kwh"]],
+    lambda d: charts.trend(d, energy, f"IT energy of {picked} per month by workload", colour_by="workload"),
+    name=f"team-{picked}-trend",
+)
+
+st.subheader("Month-on-month change by model")
+mom = data.query("month_on_month", scope, by="model", metric="energy_kwh")
+if mom.empty:
+    st.info(components.EMPTY_FILTERS)
+else:
+    this, prev = mom["this_month"].iloc[0], mom["previous_month"].iloc[0]
+    last_day = scope.until or data.options()["last_day"]
+    st.caption(f"IT energy in {components.month_span(this, last_day)} against {prev:%B %Y}.")
+    shown = mom.rename(columns={"grp": "model", "current_value": "energy_kwh_this_month",
+                                "previous_value": "energy_kwh_previous_month", "change": "change_kwh"})
+    shown["change_pct"] = shown.pop("change_share") * 100
+    components.table(
+        shown[["model", "energy_kwh_this_month", "energy_kwh_previous_month", "change_kwh", "change_pct"]],
+        name=f"team-{picked}-month-on-month",
+        column_config={
+            "energy_kwh_this_month": st.column_config.NumberColumn(f"{this:%b %Y} (kWh)", format="%.1f"),
+            "energy_kwh_previous_month": st.column_config.NumberColumn(f"{prev:%b %Y} (kWh)", format="%.1f"),
+            "change_kwh": st.column_config.NumberColumn("Change (kWh)", format="%+.1f"),
+            "change_pct": st.column_config.NumberColumn("Change (%)", format="%+.1f %%"),
+        },
+    )
+
+st.subheader("Top resources by IT energy")
+top = data.query("top_resources", scope, limit=10, order_by="energy_kwh")
+components.table(
+    top[["resource_id", "resource_name", "provider", "service", "region", "model", "energy_kwh",
+         "scope2_location_kgco2e"]],
+    name=f"team-{picked}-top-resources",
+    column_config={
+        "energy_kwh": st.column_config.NumberColumn("IT energy (kWh)", format="%.2f"),
+        "scope2_location_kgco2e": st.column_config.NumberColumn("Location-based (kg CO2e)", format="%.2f"),
+    },
+)
+st.caption(f"{picked}: {units.money_by_currency(k['cost'])} billed in this period.")

@@ -1,0 +1,7 @@
+"""Telemetry."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+st.title("Telemetry")
