@@ -1,0 +1,73 @@
+"""`footprint serve`: start the dashboard (Streamlit) on a database.
+
+The app reads its database from FOOTPRINT_DB, which this command sets. On a fresh clone the default
+database does not exist yet; then the demo database is built first, so `make run` opens on a whole demo
+organisation instead of an empty page. A database named with --db (or FOOTPRINT_DB) is never built
+implicitly: pointing at a missing file is more likely a typo than a wish for demo data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from footprint.settings import DEFAULT_DB_PATH
+from footprint_cli.cmd_demo import build_demo
+from footprint_cli.common import add_db_option, settings_from
+from footprint_cli.main import CliError
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("serve", help="start the dashboard (builds the demo database on first run)")
+    p.add_argument("--port", type=int, default=8501, help="port to listen on (default 8501)")
+    p.add_argument("--headless", action="store_true", help="do not open a browser window")
+    add_db_option(p)
+    p.set_defaults(func=run)
+
+
+def app_path() -> Path:
+    """dashboard/app.py of the installed package (found without importing the UI)."""
+    spec = importlib.util.find_spec("dashboard")
+    if spec is None or not spec.submodule_search_locations:
+        raise CliError("the dashboard package is not installed")
+    app = Path(next(iter(spec.submodule_search_locations))) / "app.py"
+    if not app.is_file():
+        raise CliError(f"{app}: missing, so there is no dashboard to start")
+    return app
+
+
+def needs_demo(db_flag: Path | None, db: Path, default: Path = DEFAULT_DB_PATH) -> bool:
+    """Build the demo first only when no database was named and the default one does not exist yet."""
+    return db_flag is None and Path(db).resolve() == Path(default).resolve() and not Path(db).exists()
+
+
+def streamlit_command(app: Path, port: int, *, headless: bool = False) -> list[str]:
+    """The command line that starts the app; usage statistics off, as nothing may leave the machine."""
+    return [
+        sys.executable, "-m", "streamlit", "run", str(app),
+        "--server.port", str(port),
+        "--server.headless", "true" if headless else "false",
+        "--browser.gatherUsageStats", "false",
+    ]
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    db = Path(settings.db)
+    if not 0 < args.port < 65536:
+        raise CliError(f"--port {args.port} is not a TCP port (1-65535)")
+    app = app_path()
+    if needs_demo(args.db, db):
+        print(f"{db} does not exist yet: building the demo database first", flush=True)
+        result = build_demo(db, wait_s=settings.lock_wait_s)
+        if result.errors:
+            raise CliError(f"the demo database could not be built ({result.errors} file(s) failed, see above)")
+    elif not db.exists():
+        print(f"note: {db} does not exist yet; the dashboard starts empty until you upload a file", flush=True)
+    env = {**os.environ, "FOOTPRINT_DB": str(db)}
+    print(f"starting the dashboard on http://localhost:{args.port} (database {db})", flush=True)
+    return subprocess.call(streamlit_command(app, args.port, headless=args.headless), env=env)
