@@ -1,0 +1,156 @@
+"""What every telemetry reader shares: its options, staging a file's lines, and the closing energy step.
+
+Telemetry readers implement `load(ctx)` themselves (their rows are samples, not billing line items). They
+read the file's lines into a temporary table, turn them into `telemetry_series` / `telemetry_samples`
+rows in SQL, and finish with `finish()`, which works out the batch's measured energy
+(footprint.telemetry.energy) inside the same transaction and phrases the result for the ingest line.
+
+Options (ctx.options, recorded on the batch): `timezone` (IANA name of the host clock for time stamps
+without an offset; default UTC), `max_gap_factor` (default from footprint.settings), `host`, `team`,
+`model`, `workload`, `job` (attribution where the file itself says nothing), `provider`, `region`
+(where the hardware runs: a cloud region or an own site id).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from footprint.telemetry.energy import DEFAULT_MAX_GAP_FACTOR, BatchEnergy, compute
+from ingest.errors import IngestError
+from ingest.registry import LoadContext, LoadCounts
+
+WORKLOADS = ("training", "inference", "development", "data_processing", "unknown")
+PROVIDERS = ("aws", "gcp", "azure", "oracle", "onprem", "other")
+
+
+@dataclass(frozen=True)
+class TelemetryOptions:
+    timezone: str = "UTC"
+    max_gap_factor: float = DEFAULT_MAX_GAP_FACTOR
+    host: str | None = None
+    team: str | None = None
+    model: str | None = None
+    workload: str | None = None
+    job: str | None = None
+    provider: str | None = None
+    region: str | None = None
+
+    def params(self) -> dict[str, Any]:
+        """SQL parameters every reader's statements take."""
+        return {
+            "tz": self.timezone,
+            "opt_host": self.host,
+            "opt_team": self.team,
+            "opt_model": self.model,
+            "opt_workload": self.workload,
+            "opt_job": self.job,
+            "opt_provider": self.provider,
+            "opt_region": self.region,
+        }
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def options_from(ctx: LoadContext) -> TelemetryOptions:
+    """Validated telemetry options; a bad value fails the file with a message naming the option."""
+    opts = ctx.options
+    name = ctx.source.name
+    tz = _text(opts.get("timezone")) or "UTC"
+    if tz != "UTC":
+        found = ctx.con.execute("SELECT count(*) FROM pg_timezone_names() WHERE name = ?", [tz]).fetchone()
+        if not found or not found[0]:
+            raise IngestError(name, f"unknown time zone {tz!r} (use an IANA name such as Europe/Berlin)")
+    raw_factor = opts.get("max_gap_factor")
+    try:
+        factor = DEFAULT_MAX_GAP_FACTOR if raw_factor is None else float(raw_factor)
+    except (TypeError, ValueError) as exc:
+        raise IngestError(name, f"max_gap_factor {raw_factor!r} is not a number") from exc
+    if not factor >= 1.0:
+        raise IngestError(name, f"max_gap_factor must be at least 1 (got {factor:g})")
+    workload = _text(opts.get("workload"))
+    if workload is not None and workload not in WORKLOADS:
+        raise IngestError(name, f"--workload {workload!r} is not one of {', '.join(WORKLOADS)}")
+    provider = _text(opts.get("provider"))
+    if provider is not None:
+        provider = provider.lower()
+        if provider not in PROVIDERS:
+            raise IngestError(name, f"provider {provider!r} is not one of {', '.join(PROVIDERS)}")
+    region = _text(opts.get("region"))
+    return TelemetryOptions(
+        timezone=tz,
+        max_gap_factor=factor,
+        host=_text(opts.get("host")),
+        team=_text(opts.get("team")),
+        model=_text(opts.get("model")),
+        workload=workload,
+        job=_text(opts.get("job")),
+        provider=provider,
+        region=region.lower() if region else None,
+    )
+
+
+def stage_lines(ctx: LoadContext, path: Path | None = None) -> None:
+    """The file's physical lines as temp table _tl_lines(line_no, line); blank lines are NULL or blank."""
+    compression = "gzip" if ctx.source.compression == "gzip" else "none"
+    ctx.con.execute(
+        "CREATE OR REPLACE TEMP TABLE _tl_lines AS "
+        "SELECT CAST(row_number() OVER () AS BIGINT) AS line_no, line FROM read_csv($path, "
+        "columns = {'line': 'VARCHAR'}, header = false, delim = E'\\x01', quote = '', escape = '', "
+        "auto_detect = false, strict_mode = false, null_padding = true, compression = $compression)",
+        {"path": str(path or ctx.source.path), "compression": compression},
+    )
+
+
+def drop_temp(ctx: LoadContext, *tables: str) -> None:
+    for table in tables:
+        ctx.con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def finish(
+    ctx: LoadContext,
+    options: TelemetryOptions,
+    *,
+    rows_read: int,
+    rows_loaded: int,
+    skipped: dict[str, int],
+    detail: str,
+    warnings: list[str] | None = None,
+) -> LoadCounts:
+    """Work out the batch's energy and phrase the result (detail is recorded on the batch)."""
+    energy: BatchEnergy = compute(ctx.con, ctx.batch_id, options.max_gap_factor)
+    notes = list(warnings or [])
+    if energy.samples and not energy.has_time_axis:
+        notes.append(
+            "a single snapshot without a time axis: samples loaded, but energy needs readings over time "
+            "and none was inferred"
+        )
+    elif energy.timed_samples and energy.devices_with_energy < energy.devices:
+        notes.append(
+            f"{energy.devices - energy.devices_with_energy} of {energy.devices} GPUs have fewer than two "
+            "readings with a value, so no energy"
+        )
+    if energy.devices_without_host:
+        notes.append("no host in the file and no --host given: it cannot be matched to a billed instance")
+    text = (
+        f"{detail}; {energy.text()}; host clock {options.timezone}; "
+        f"gaps over {options.max_gap_factor:g} x the sampling interval not bridged"
+    )
+    return LoadCounts(
+        rows_read=rows_read,
+        rows_loaded=rows_loaded,
+        skipped={k: v for k, v in skipped.items() if v},
+        detail=text,
+        warnings=notes,
+    )
+
+
+def counts_by_reason(rows: list[tuple[Any, Any]]) -> dict[str, int]:
+    """{reason: count} from (reason, count) rows, NULL reasons (kept rows) left out."""
+    return {str(reason): int(n) for reason, n in rows if reason is not None}
