@@ -105,7 +105,11 @@ def _cost_by(con: duckdb.DuckDBPyConnection, where: str, params: list[Any], by: 
     keys = [f"{DIMENSIONS[d]}" for d in by]
     select = ", ".join(keys + ["billing_currency", "sum(billed_cost)"])
     group = ", ".join(str(i + 1) for i in range(len(by) + 1))
-    rows = con.execute(f"SELECT {select} FROM v_footprint WHERE {where} GROUP BY {group}", params).fetchall()
+    # Telemetry rows carry no cost and no currency: cost is only ever per billing currency.
+    rows = con.execute(
+        f"SELECT {select} FROM v_footprint WHERE ({where}) AND billing_currency IS NOT NULL GROUP BY {group}",
+        params,
+    ).fetchall()
     out: dict[tuple, dict[str, float]] = {}
     for row in rows:
         key = tuple(row[: len(by)])

@@ -29,6 +29,19 @@ REFERENCE_TABLES: list[RefTable] = [
         derived=(("instance_key", "fp_instance_key(instance_type)"),),
     ),
     RefTable("ref_accelerator_sku_patterns", "accelerator_sku_patterns.csv"),
+    # Estimation coefficients and factors (docs/methodology.md; sources in sources.csv).
+    RefTable("ref_sources", "sources.csv"),
+    RefTable("ref_cpu_power", "cpu_power.csv"),
+    RefTable("ref_accelerator_power", "accelerator_power.csv"),
+    RefTable("ref_power_curves", "power_curves.csv"),
+    RefTable("ref_utilization_assumptions", "utilization_assumptions.csv"),
+    RefTable("ref_energy_coefficients", "energy_coefficients.csv"),
+    RefTable("ref_storage_replication", "storage_replication.csv"),
+    RefTable("ref_storage_media", "storage_media.csv"),
+    RefTable("ref_pue", "pue.csv"),
+    RefTable("ref_cloud_regions", "cloud_regions.csv"),
+    RefTable("ref_grid_factors", "grid_factors.csv"),
+    RefTable("ref_provider_renewable_claims", "provider_renewable_claims.csv"),
 ]
 
 
