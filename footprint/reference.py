@@ -29,6 +29,9 @@ REFERENCE_TABLES: list[RefTable] = [
         derived=(("instance_key", "fp_instance_key(instance_type)"),),
     ),
     RefTable("ref_accelerator_sku_patterns", "accelerator_sku_patterns.csv"),
+    RefTable("ref_azure_pricing_units", "azure_pricing_units.csv"),
+    RefTable("ref_azure_regions", "azure_regions.csv"),
+    RefTable("ref_azure_services", "azure_services.csv"),
     # Estimation coefficients and factors (docs/methodology.md; sources in sources.csv).
     RefTable("ref_sources", "sources.csv"),
     RefTable("ref_cpu_power", "cpu_power.csv"),
