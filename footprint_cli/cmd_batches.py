@@ -10,7 +10,16 @@ from footprint_cli.common import add_db_option, settings_from
 from footprint_cli.main import CliError
 
 # Tables whose rows belong to a batch; each module that adds one registers it here.
-BATCH_TABLES = ["billing_line_items"]
+BATCH_TABLES = [
+    "billing_line_items",
+    "telemetry_series",
+    "telemetry_samples",
+    "telemetry_energy",
+    "telemetry_gaps",
+    "codecarbon_runs",
+    "inference_requests",
+    "telemetry_mapping",
+]
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

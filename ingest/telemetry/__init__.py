@@ -2,4 +2,11 @@
 
 from __future__ import annotations
 
-from ingest.telemetry import capture, codecarbon, nvidia_smi, prometheus  # noqa: F401
+from ingest.telemetry import (  # noqa: F401
+    capture,
+    codecarbon,
+    inference_requests,
+    mapping,
+    nvidia_smi,
+    prometheus,
+)

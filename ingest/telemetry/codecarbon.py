@@ -11,10 +11,9 @@ GPU energy in CodeCarbon's machine mode covers every visible GPU, not only the b
 from __future__ import annotations
 
 from footprint.sqlfiles import sql
-from ingest.billing.base import q, raw_csv_relation
 from ingest.registry import LoadContext, LoadCounts, register
 from ingest.source import SourceFile
-from ingest.telemetry.common import options_from
+from ingest.telemetry.common import options_from, stage_named_csv
 
 # Name in _cc_raw -> CodeCarbon column.
 FIELDS = {
@@ -97,12 +96,7 @@ class CodeCarbonReader:
         options = options_from(ctx)
         con = ctx.con
         cols = {c.strip().lower(): c for c in ctx.header}
-        select = ", ".join(
-            f"{q(cols[src]) if src in cols else 'NULL'} AS {field}" for field, src in FIELDS.items()
-        )
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE _cc_raw AS SELECT source_row, {select} FROM ({raw_csv_relation(ctx)}) raw"
-        )
+        stage_named_csv(ctx, "_cc_raw", {field: (src,) for field, src in FIELDS.items()})
         blank = con.execute(
             "DELETE FROM _cc_raw WHERE ts_text IS NULL AND duration IS NULL AND energy_consumed IS NULL"
         ).fetchone()
@@ -122,7 +116,19 @@ class CodeCarbonReader:
                 "layout": the_layout,
                 "has_pue": "pue" in cols,
                 "tz": options.timezone,
-                **{k: p[k] for k in ("opt_host", "opt_team", "opt_model", "opt_workload", "opt_job")},
+                **{
+                    k: p[k]
+                    for k in (
+                        "opt_host",
+                        "opt_team",
+                        "opt_model",
+                        "opt_workload",
+                        "opt_job",
+                        "opt_provider",
+                        "opt_region",
+                        "opt_country",
+                    )
+                },
             },
         )
         con.execute("DROP TABLE IF EXISTS _cc_raw")

@@ -7,8 +7,8 @@ rows in SQL, and finish with `finish()`, which works out the batch's measured en
 
 Options (ctx.options, recorded on the batch): `timezone` (IANA name of the host clock for time stamps
 without an offset; default UTC), `max_gap_factor` (default from footprint.settings), `host`, `team`,
-`model`, `workload`, `job` (attribution where the file itself says nothing), `provider`, `region`
-(where the hardware runs: a cloud region or an own site id).
+`model`, `workload`, `job` (attribution where the file itself says nothing), `provider`, `region`,
+`country` (where the hardware runs: a cloud region, or an own site id and its ISO 3166 country).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from footprint.telemetry.energy import DEFAULT_MAX_GAP_FACTOR, BatchEnergy, compute
+from ingest.billing.base import q, raw_csv_relation
 from ingest.errors import IngestError
 from ingest.registry import LoadContext, LoadCounts
 
@@ -36,6 +37,7 @@ class TelemetryOptions:
     job: str | None = None
     provider: str | None = None
     region: str | None = None
+    country: str | None = None  # ISO 3166 alpha-2 of an own site
 
     def params(self) -> dict[str, Any]:
         """SQL parameters every reader's statements take."""
@@ -48,6 +50,7 @@ class TelemetryOptions:
             "opt_job": self.job,
             "opt_provider": self.provider,
             "opt_region": self.region,
+            "opt_country": self.country,
         }
 
 
@@ -83,6 +86,11 @@ def options_from(ctx: LoadContext) -> TelemetryOptions:
         if provider not in PROVIDERS:
             raise IngestError(name, f"provider {provider!r} is not one of {', '.join(PROVIDERS)}")
     region = _text(opts.get("region"))
+    country = _text(opts.get("country"))
+    if country is not None:
+        country = country.upper()
+        if len(country) != 2 or not country.isalpha():
+            raise IngestError(name, f"country {country!r} is not an ISO 3166 two-letter code (e.g. DE)")
     return TelemetryOptions(
         timezone=tz,
         max_gap_factor=factor,
@@ -93,6 +101,7 @@ def options_from(ctx: LoadContext) -> TelemetryOptions:
         job=_text(opts.get("job")),
         provider=provider,
         region=region.lower() if region else None,
+        country=country,
     )
 
 
@@ -105,6 +114,20 @@ def stage_lines(ctx: LoadContext, path: Path | None = None) -> None:
         "columns = {'line': 'VARCHAR'}, header = false, delim = E'\\x01', quote = '', escape = '', "
         "auto_detect = false, strict_mode = false, null_padding = true, compression = $compression)",
         {"path": str(path or ctx.source.path), "compression": compression},
+    )
+
+
+def stage_named_csv(ctx: LoadContext, table: str, fields: dict[str, tuple[str, ...]]) -> None:
+    """Temp table `table`(source_row, <field>...) from a headed CSV: each field is the first of its
+    column names the header has (case-insensitive), else NULL. Values stay text."""
+    cols = {c.strip().lower(): c for c in ctx.header}
+    parts = []
+    for field, names in fields.items():
+        found = next((cols[n] for n in names if n in cols), None)
+        parts.append(f"{q(found) if found else 'NULL'} AS {field}")
+    ctx.con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT source_row, {', '.join(parts)} "
+        f"FROM ({raw_csv_relation(ctx)}) raw"
     )
 
 

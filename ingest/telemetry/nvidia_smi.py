@@ -218,6 +218,7 @@ def store_staged(
             "format_id": format_id,
             "opt_provider": options.provider,
             "opt_region": options.region,
+            "opt_country": options.country,
         },
     )
     con.execute(sql("telemetry/insert_samples"), {"batch_id": ctx.batch_id})

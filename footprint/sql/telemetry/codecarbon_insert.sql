@@ -6,7 +6,9 @@
 -- The row's timestamp is when the run stopped (host-local time, $tz); the run started `duration` earlier.
 -- Attribution: project_name is the model unless it is CodeCarbon's default 'codecarbon'; run_id (else
 -- experiment_id) is the job; the ingest flags fill what the file leaves open.
--- Parameters: $batch_id, $layout, $has_pue, $tz, $opt_host, $opt_team, $opt_model, $opt_workload, $opt_job.
+-- Location: the cloud provider and region the file names when on_cloud = Y, else the ingest options.
+-- Parameters: $batch_id, $layout, $has_pue, $tz, $opt_host, $opt_team, $opt_model, $opt_workload, $opt_job,
+-- $opt_provider, $opt_region, $opt_country.
 INSERT INTO codecarbon_runs BY NAME
 WITH v AS (
     SELECT
@@ -83,6 +85,10 @@ SELECT
     (pue_value IS NOT NULL OR $has_pue OR version_parts >= [2, 2, 3]) AS pue_included,
     CASE WHEN pue_value IS NOT NULL THEN pue_value
          WHEN $has_pue OR version_parts >= [2, 2, 3] THEN 1.0 END AS pue_in_source,
+    CASE WHEN on_cloud AND cloud_provider IS NOT NULL THEN fp_provider(cloud_provider)
+         ELSE $opt_provider END AS provider,
+    CASE WHEN on_cloud AND cloud_region IS NOT NULL THEN cloud_region ELSE $opt_region END AS region_id,
+    $opt_country AS country_iso2,
     $opt_host AS host,
     $opt_team AS team,
     coalesce(CASE WHEN project_name <> 'codecarbon' THEN project_name END, $opt_model) AS model,

@@ -1,4 +1,5 @@
--- Stored series of a batch (from _tl_series). Parameters: $batch_id, $format_id, $opt_provider, $opt_region.
+-- Stored series of a batch (from _tl_series).
+-- Parameters: $batch_id, $format_id, $opt_provider, $opt_region, $opt_country.
 INSERT INTO telemetry_series BY NAME
 SELECT
     series_id,
@@ -10,5 +11,6 @@ SELECT
     team, model, workload, job, attribution_source,
     $opt_provider AS provider,
     $opt_region AS region_id,
+    $opt_country AS country_iso2,
     labels
 FROM _tl_series;
