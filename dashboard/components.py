@@ -113,6 +113,11 @@ SCOPE_LABELS = {
 }
 
 
+def scope_label() -> str:
+    """'cloud' or 'owned' (FOOTPRINT_SCOPE_LABEL): under which scope these emissions are reported."""
+    return get_settings().scope_label
+
+
 def range_columns(df: pd.DataFrame | dict, column: str) -> tuple[str | None, str | None]:
     """Names of a metric's low and high columns, where the metric has a range."""
     low, high = f"{column}_low", f"{column}_high"
@@ -144,7 +149,7 @@ def scope_text(f: Filters) -> str:
 
 def headline_cards(k: dict) -> None:
     """The eight headline figures of a scope, each with its range or how it was made."""
-    scope = SCOPE_LABELS[get_settings().scope_label]
+    scope = SCOPE_LABELS[scope_label()]
     row = st.columns(4)
     for col, (label, column, kind, help_text) in zip(row, [
         ("IT energy", "energy_kwh", "energy", "Energy drawn by the servers and accelerators (PUE not applied)."),
@@ -164,7 +169,7 @@ def headline_cards(k: dict) -> None:
     kpi(row[2], "Measured share", units.percent(k.get("measured_share")),
         f"{units.energy(k.get('measured_energy_kwh'))} measured by telemetry",
         "Share of IT energy that comes from telemetry rather than from the model.")
-    kpi(row[3], "Line items", units.number(k.get("line_items"), 0), "billing rows and telemetry records")
+    kpi(row[3], "Line items", units.number(k.get("line_items"), 0), "billing rows in scope")
 
 
 def month_span(month_start: date, last_day: date | None) -> str:
@@ -174,3 +179,8 @@ def month_span(month_start: date, last_day: date | None) -> str:
     if last_day is not None and last_day < month_end:
         return f"{month_start:%B %Y} (to {last_day:%d %b}, partial)"
     return f"{month_start:%B %Y}"
+
+
+def number_column(label: str, decimals: int = 1, *, signed: bool = False) -> st.column_config.NumberColumn:
+    """A table column with its unit in the label and thousands separators ('IT energy (kWh)', 1,234.5)."""
+    return st.column_config.NumberColumn(label, format=f"%{'+' if signed else ''},.{decimals}f")

@@ -4,8 +4,10 @@ A bill of ten million line items cannot be re-summed on every page view. The las
 `v_footprint` per UTC day and per combination of the filterable dimensions (provider, region, service,
 team, model, workload, accelerator, currency): a few hundred rows a day. Filters are whole days, so
 filtering and grouping these tables gives exactly what `footprint.queries.summary()` gives on the line
-items; the metric columns are the additive metrics of `footprint.metrics.METRICS`, so a number is still
-defined in one place. Nothing here estimates anything: it only re-adds what the estimation produced.
+items; the metric columns of agg_footprint_day are the additive metrics of `footprint.metrics.METRICS`,
+so a number is still defined in one place. Further tables keep how each figure was made (method, PUE,
+factors), what could not be modelled, measured telemetry and its reconciliation with the model.
+Nothing here estimates anything: it only re-adds what the estimation produced.
 """
 
 from __future__ import annotations
@@ -21,10 +23,14 @@ from footprint.metrics import METRICS, Metric
 from footprint.queries import DIMENSIONS, FILTER_COLUMNS, Filters
 from footprint.sqlfiles import sql
 
-# Aggregate tables whose metric columns follow METRICS: table -> SQL file.
-METRIC_TABLES: dict[str, str] = {
+# Every aggregate table and the SQL file that builds it ({metrics} is filled from METRICS).
+TABLES: dict[str, str] = {
     "agg_footprint_day": "aggregates/footprint_day",
     "agg_resource_day": "aggregates/resource_day",
+    "agg_provenance_day": "aggregates/provenance_day",
+    "agg_unmodelled_day": "aggregates/unmodelled_day",
+    "agg_reconciliation_day": "aggregates/reconciliation_day",
+    "agg_telemetry_hour": "aggregates/telemetry_hour",
 }
 
 # Group-by dimensions over the aggregate tables (the same expressions as over v_footprint).
@@ -40,27 +46,18 @@ DATE_COLUMN = "charge_day"
 
 
 def additive_metrics() -> list[Metric]:
-    """Metrics stored as sums in the aggregate tables (ratios are recomputed from them)."""
+    """Metrics stored as sums in agg_footprint_day (ratios are recomputed from them)."""
     return [m for m in METRICS if m.kind == "sum" and m.name != "billed_cost"]
-
-
-def _metric_columns() -> str:
-    return ",\n    ".join(f"{m.sql} AS {m.name}" for m in additive_metrics())
 
 
 def _reaggregate(m: Metric) -> str:
     """SQL re-adding one metric over aggregate rows."""
     if m.kind == "sum":
         return f"sum({m.name})"
-    num = getattr(m, "numerator", None)
-    den = getattr(m, "denominator", None)
+    num, den = getattr(m, "numerator", None), getattr(m, "denominator", None)
     if not (num and den):
         raise ValueError(f"ratio metric {m.name!r} names no numerator/denominator to recompute it from")
     return f"sum({num}) / nullif(sum({den}), 0)"
-
-
-def _metric_select() -> str:
-    return ", ".join(f"{_reaggregate(m)} AS {m.name}" for m in METRICS)
 
 
 def metrics_signature() -> str:
@@ -77,9 +74,9 @@ def _batches_signature(con: duckdb.DuckDBPyConnection) -> str:
 
 def refresh(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild every aggregate table from v_footprint (runs inside the pipeline's transaction)."""
-    metrics = _metric_columns()
-    for name in METRIC_TABLES.values():
-        con.execute(sql(name).format(metrics=metrics))
+    metrics = ",\n    ".join(f"{m.sql} AS {m.name}" for m in additive_metrics())
+    for name in TABLES.values():
+        con.execute(sql(name).replace("{metrics}", metrics))
     rows = con.execute("SELECT count(*) FROM v_footprint").fetchone()
     con.execute("DELETE FROM agg_meta")
     con.execute(
@@ -97,42 +94,62 @@ def is_current(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(row) and row[0] == metrics_signature() and row[1] == _batches_signature(con)
 
 
-# ---------------------------------------------------------------------------------------------- queries
+# ---------------------------------------------------------------------------------------------- helpers
 
 
-def _keys(by: list[str], grain: str | None) -> list[str]:
+def _keys(by: list[str], grain: str | None = None) -> list[str]:
     unknown = [d for d in by if d not in AGG_DIMENSIONS]
     if unknown:
         raise ValueError(f"unknown dimension {unknown[0]!r}; choose from {', '.join(AGG_DIMENSIONS)}")
     if grain is not None and grain not in GRAINS:
         raise ValueError(f"unknown grain {grain!r}; choose from {', '.join(GRAINS)}")
-    keys = [f"{GRAINS[grain]} AS period"] if grain else []
-    return keys + [f"{AGG_DIMENSIONS[d]} AS {d}" for d in by]
+    return ([f"{GRAINS[grain]} AS period"] if grain else []) + [f"{AGG_DIMENSIONS[d]} AS {d}" for d in by]
 
 
-def _grouped(select: str, table: str, f: Filters, keys: list[str], extra_group: int = 0) -> tuple[str, list[Any]]:
+def _grouped_sql(table: str, f: Filters, keys: list[str], values: list[str], *, order: str | None = None,
+                 having: str | None = None, also: str | None = None) -> tuple[str, list[Any]]:
+    """SELECT keys, values FROM table WHERE <filters> [AND also] GROUP BY keys [HAVING] ORDER BY ..."""
     where, params = f.where(date_column=DATE_COLUMN)
-    n = len(keys) + extra_group
-    group = f"GROUP BY {', '.join(str(i + 1) for i in range(n))} ORDER BY {', '.join(str(i + 1) for i in range(n))}"
-    return f"SELECT {', '.join([*keys, select])} FROM {table} WHERE {where} {group if n else ''}", params
+    if also:
+        where = f"({also}) AND {where}"
+    n = len(keys)
+    group = f" GROUP BY {', '.join(str(i + 1) for i in range(n))}" if n else ""
+    having_sql = f" HAVING {having}" if having else ""
+    order_sql = f" ORDER BY {order}" if order else (f" ORDER BY {', '.join(str(i + 1) for i in range(n))}" if n else "")
+    return f"SELECT {', '.join([*keys, *values])} FROM {table} WHERE {where}{group}{having_sql}{order_sql}", params
+
+
+def _grouped(con: duckdb.DuckDBPyConnection, table: str, f: Filters, keys: list[str], values: list[str],
+             **kw: Any) -> pd.DataFrame:
+    query, params = _grouped_sql(table, f, keys, values, **kw)
+    return con.execute(query, params).df()
+
+
+def _sums(*columns: str) -> list[str]:
+    return [f"sum({c}) AS {c}" for c in columns]
+
+
+def _money(column: str = "billed_cost") -> str:
+    return f"CAST(sum({column}) AS DOUBLE) AS {column}"
+
+
+# ---------------------------------------------------------------------------------------------- totals
 
 
 def totals(
     con: duckdb.DuckDBPyConnection, filters: Filters, by: list[str] | None = None, grain: str | None = None
 ) -> pd.DataFrame:
     """Every metric per group (and per period when a grain is given) for the filtered rows."""
-    keys = _keys(list(by or []), grain)
-    query, params = _grouped(_metric_select(), "agg_footprint_day", filters, keys)
-    return con.execute(query, params).df()
+    values = [f"{_reaggregate(m)} AS {m.name}" for m in METRICS]
+    return _grouped(con, "agg_footprint_day", filters, _keys(list(by or []), grain), values)
 
 
 def costs(
     con: duckdb.DuckDBPyConnection, filters: Filters, by: list[str] | None = None, grain: str | None = None
 ) -> pd.DataFrame:
     """Billed cost per group, period and currency (never summed across currencies)."""
-    keys = _keys(list(by or []), grain) + ["billing_currency"]
-    query, params = _grouped("CAST(sum(billed_cost) AS DOUBLE) AS billed_cost", "agg_footprint_day", filters, keys)
-    return con.execute(query, params).df()
+    keys = [*_keys(list(by or []), grain), "billing_currency"]
+    return _grouped(con, "agg_footprint_day", filters, keys, [_money()], having="billing_currency IS NOT NULL")
 
 
 def kpis(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, Any]:
@@ -141,7 +158,7 @@ def kpis(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, Any]:
     out: dict[str, Any] = {k: (None if pd.isna(v) else v) for k, v in frame.iloc[0].to_dict().items()}
     out["line_items"] = int(out.get("line_items") or 0)
     cost = costs(con, filters)
-    out["cost"] = {str(r.billing_currency): float(r.billed_cost) for r in cost.itertuples() if r.billing_currency}
+    out["cost"] = {str(r.billing_currency): float(r.billed_cost) for r in cost.itertuples()}
     return out
 
 
@@ -161,26 +178,121 @@ def filter_options(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
 def top_resources(
     con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 10, order_by: str = "energy_kwh"
 ) -> pd.DataFrame:
-    """The resources with the most of one metric, with their service, region and model."""
-    if order_by not in {m.name for m in additive_metrics()}:
+    """The resources with the most of one metric, with their provider, service, region and models."""
+    names = [m.name for m in additive_metrics()]
+    if order_by not in names:
         raise ValueError(f"cannot rank resources by {order_by!r}")
-    where, params = filters.where(date_column=DATE_COLUMN)
-    sums = ", ".join(f"sum({m.name}) AS {m.name}" for m in additive_metrics())
-    query = (
-        "SELECT coalesce(resource_id, '(no resource id)') AS resource_id, any_value(resource_name) AS resource_name, "
-        "string_agg(DISTINCT provider, ', ') AS provider, string_agg(DISTINCT service_name, ', ') AS service, "
-        "string_agg(DISTINCT region_id, ', ') AS region, string_agg(DISTINCT model, ', ') AS model, "
-        f"{sums} FROM agg_resource_day WHERE {where} GROUP BY 1 ORDER BY {order_by} DESC NULLS LAST, 1 LIMIT ?"
-    )
-    return con.execute(query, [*params, int(limit)]).df()
+    keys = ["coalesce(resource_id, '(no resource id)') AS resource_id"]
+    values = ["string_agg(DISTINCT provider, ', ') AS provider",
+              "string_agg(DISTINCT service_name, ', ') AS service", "string_agg(DISTINCT region_id, ', ') AS region",
+              "string_agg(DISTINCT model, ', ') AS model", *_sums(*names)]
+    query, params = _grouped_sql("agg_resource_day", filters, keys, values, order=f"{order_by} DESC NULLS LAST, 1")
+    return con.execute(f"{query} LIMIT ?", [*params, int(limit)]).df()
 
 
 def month_on_month(con: duckdb.DuckDBPyConnection, filters: Filters, by: str, metric: str) -> pd.DataFrame:
     """One metric per group in the last month of the filtered period and the month before, and the change."""
     if metric not in {m.name for m in additive_metrics()}:
         raise ValueError(f"no additive metric {metric!r}")
-    _keys([by], "month")  # validates the dimension
+    _keys([by])  # validates the dimension
     keys = [f"{GRAINS['month']} AS period", f"{AGG_DIMENSIONS[by]} AS grp"]
-    inner, params = _grouped(f"sum({metric}) AS value", "agg_footprint_day", filters, keys)
-    query = sql("aggregates/month_on_month").format(inner=inner)
-    return con.execute(query, params).df()
+    inner, params = _grouped_sql("agg_footprint_day", filters, keys, [f"sum({metric}) AS value"])
+    return con.execute(sql("aggregates/month_on_month").format(inner=inner), params).df()
+
+
+# ---------------------------------------------------------------------------------------------- provenance
+
+
+def pue_used(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Each PUE applied, with its source and year, and the energy it applied to."""
+    keys = ["provider", "coalesce(region_id, 'unknown') AS region", "pue", "pue_source", "pue_year"]
+    return _grouped(con, "agg_provenance_day", filters, keys, _sums("energy_kwh", "facility_energy_kwh"),
+                    order="facility_energy_kwh DESC NULLS LAST", having="sum(energy_kwh) > 0")
+
+
+def location_factors(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Each location-based factor used per region: zone, value, source, year, fallback, and what it covered."""
+    keys = ["provider", "coalesce(region_id, 'unknown') AS region", "grid_zone", "location_factor_zone",
+            "location_factor_g_per_kwh", "location_factor_source", "location_factor_basis", "location_factor_year",
+            "location_factor_fallback", "location_hourly"]
+    values = [*_sums("facility_energy_kwh", "location_kgco2e"),
+              "1000 * sum(location_kgco2e) / nullif(sum(facility_energy_kwh), 0) AS effective_g_per_kwh"]
+    return _grouped(con, "agg_provenance_day", filters, keys, values, order="facility_energy_kwh DESC NULLS LAST",
+                    having="sum(facility_energy_kwh) > 0")
+
+
+def market_methods(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """How the market-based figure was made (instruments, residual mix, location fallback), by region."""
+    keys = ["provider", "coalesce(region_id, 'unknown') AS region", "market_method", "market_factor_source"]
+    values = [*_sums("facility_energy_kwh", "instrument_covered_kwh", "market_kgco2e"),
+              "1000 * sum(market_kgco2e) / nullif(sum(facility_energy_kwh), 0) AS effective_g_per_kwh"]
+    return _grouped(con, "agg_provenance_day", filters, keys, values, order="facility_energy_kwh DESC NULLS LAST",
+                    having="sum(facility_energy_kwh) > 0")
+
+
+def instruments_applied(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Contractual instruments that covered energy in the filtered scope, with the energy they covered."""
+    query, params = _grouped_sql(
+        "agg_provenance_day", filters, ["instrument_ids"], _sums("instrument_covered_kwh", "facility_energy_kwh"),
+        having="instrument_ids IS NOT NULL AND sum(instrument_covered_kwh) > 0",
+    )
+    return con.execute(sql("aggregates/instruments_applied").format(inner=query), params).df()
+
+
+def method_shares(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Line items, IT energy and usage cost per estimation method (measured, modelled, spend-based, none)."""
+    values = [*_sums("line_items", "energy_kwh", "measured_energy_kwh", "spend_based_energy_kwh"),
+              _money("usage_cost"), _money("estimated_usage_cost")]
+    return _grouped(con, "agg_provenance_day", filters, ["method", "billing_currency"], values)
+
+
+def unmodelled_usage(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 200) -> pd.DataFrame:
+    """Usage no coefficient covers (unknown SKUs), largest cost first, with why and the spend-based energy."""
+    keys = ["provider", "coalesce(service_name, 'unknown') AS service", "coalesce(usage_type, 'unknown') AS usage_type",
+            "usage_unit", "method", "not_modelled_reason", "billing_currency"]
+    values = [*_sums("line_items", "spend_based_energy_kwh"), _money("usage_cost")]
+    query, params = _grouped_sql("agg_unmodelled_day", filters, keys, values, order="usage_cost DESC NULLS LAST, 1")
+    return con.execute(f"{query} LIMIT ?", [*params, int(limit)]).df()
+
+
+def unattributed_spend(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Cost and energy that no rule gave a team or a model, by provider and service."""
+    keys = ["provider", "coalesce(service_name, 'unknown') AS service",
+            "CASE WHEN team = 'unattributed' AND model = 'unattributed' THEN 'team and model' "
+            "WHEN team = 'unattributed' THEN 'team' ELSE 'model' END AS missing", "billing_currency"]
+    return _grouped(con, "agg_footprint_day", filters, keys, [*_sums("energy_kwh"), _money()],
+                    order="billed_cost DESC NULLS LAST, 1", also="team = 'unattributed' OR model = 'unattributed'")
+
+
+# ---------------------------------------------------------------------------------------------- telemetry
+
+
+def telemetry_devices(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Measured energy, covered hours and average power per host and GPU."""
+    keys = ["host", "gpu", "coalesce(accelerator_model, 'unknown') AS accelerator", "team", "model", "workload"]
+    values = ["sum(energy_kwh) AS energy_kwh", "sum(covered_s) / 3600 AS covered_h",
+              "3600000 * sum(energy_kwh) / nullif(sum(covered_s), 0) AS avg_power_w", "string_agg(DISTINCT method, ', ') AS method"]
+    return _grouped(con, "agg_telemetry_hour", filters, keys, values, order="energy_kwh DESC, 1, 2")
+
+
+def telemetry_power(con: duckdb.DuckDBPyConnection, filters: Filters, by: str = "host") -> pd.DataFrame:
+    """Average measured power per hour, per host (all its GPUs) or per device ('host / gpu')."""
+    key = {"host": "host", "device": "host || ' / GPU ' || gpu"}[by]
+    values = ["3600000 * sum(energy_kwh) / nullif(max(covered_s), 0) AS power_w", "sum(energy_kwh) AS energy_kwh"]
+    return _grouped(con, "agg_telemetry_hour", filters, ["bucket_start", f"{key} AS {by}"], values)
+
+
+def reconciliation(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Measured vs modelled accelerator energy per billed resource the telemetry covered."""
+    keys = ["coalesce(resource_id, '(no resource id)') AS resource_id", "model"]
+    values = [*_sums("measured_device_hours", "measured_energy_kwh", "modelled_accelerator_energy_kwh"),
+              "sum(measured_energy_kwh) / nullif(sum(modelled_accelerator_energy_kwh), 0) AS measured_to_modelled"]
+    return _grouped(con, "agg_reconciliation_day", filters, keys, values, order="measured_energy_kwh DESC, 1")
+
+
+def batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every loaded file: batch, format, kind, rows loaded and skipped (the provenance behind the pages)."""
+    return con.execute(
+        "SELECT batch_id, file_name, detected_format, source_kind, rows_read, rows_loaded, rows_skipped, "
+        "skipped_reasons, ingested_at, superseded_by FROM ingest_batches ORDER BY batch_id"
+    ).df()

@@ -120,11 +120,13 @@ def with_range(central: float | None, low: float | None, high: float | None, kin
     return f"{main} ({lo}{EN_DASH}{hi})"
 
 
-def money(amount: float | None, currency: str) -> str:
-    """'1,234.56 USD': two decimals for money, whatever the magnitude."""
+def money(amount: float | None, currency: str, decimals: int | None = None) -> str:
+    """'234.56 USD', '845,741 USD': cents below a thousand, whole units above (unless decimals is given)."""
     if not _finite(amount):
         return EN_DASH
-    return f"{number(amount, 2)} {currency}"
+    if decimals is None:
+        decimals = 2 if abs(float(amount)) < 1000 else 0  # type: ignore[arg-type]
+    return f"{number(amount, decimals)} {currency}"
 
 
 def money_by_currency(costs: dict[str, float]) -> str:

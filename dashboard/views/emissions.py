@@ -1,7 +1,109 @@
-"""Emissions."""
+"""Emissions: location- and market-based side by side, by region and over time, with every factor's source.
+
+The GHG Protocol's Scope 2 guidance asks for both methods. Location-based uses the average intensity of
+the grid the data centre draws from; market-based first applies contractual instruments (PPAs,
+certificates, green tariffs), then residual-mix factors, and falls back to the location-based factor
+where neither exists (flagged below).
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import charts, components, data, filters
+from dashboard.charts import SERIES_COLOURS, Measure
+
 st.title("Emissions")
+f = filters.current()
+if not data.has_data():
+    components.no_database_yet()
+    st.stop()
+st.caption(components.scope_text(f))
+st.markdown(
+    "**Location-based** uses the average intensity of the grid each data centre draws from. **Market-based** "
+    "applies your contractual instruments first (PPAs, certificates, green tariffs), then residual-mix factors, "
+    "and falls back to the location-based factor where neither exists (flagged below)."
+)
+
+k = data.query("kpis", f)
+if not k["line_items"]:
+    st.info(components.EMPTY_FILTERS)
+    st.stop()
+LOCATION = components.TREND_MEASURES["Location-based emissions"]
+MARKET = components.TREND_MEASURES["Market-based emissions"]
+cols = st.columns(2)
+for col, m in zip(cols, (LOCATION, MARKET), strict=True):
+    text, detail = components.with_range(k, m.column, "co2e")
+    components.kpi(col, m.label, text, detail)
+st.caption(f"Scope label: emissions {components.SCOPE_LABELS[components.scope_label()]}.")
+
+both = [Measure(LOCATION.column, "Location-based", "co2e", colour=SERIES_COLOURS["location"]),
+        Measure(MARKET.column, "Market-based", "co2e", colour=SERIES_COLOURS["market"])]
+
+st.subheader("By region")
+regions = data.query("totals", f, by=["region"])
+regions = regions[regions[LOCATION.column].fillna(0) + regions[MARKET.column].fillna(0) > 0]
+regions = regions.sort_values(LOCATION.column, ascending=False).head(20)
+errors = {m.column: components.range_columns(regions, m.column) for m in both}
+errors = {c: pair for c, pair in errors.items() if pair[0]}
+components.chart(
+    regions[["region", LOCATION.column, MARKET.column, *[c for pair in errors.values() for c in pair]]],
+    lambda d: charts.side_by_side(d, "region", both, "Location- vs market-based emissions by region (largest 20)",
+                                  value_label="Emissions", errors=errors),
+    name="emissions-by-region",
+)
+
+st.subheader("Over time")
+grain = st.selectbox("Period", ["month", "week", "day"], key="em-grain")
+over_time = data.query("totals", f, grain=grain)
+components.chart(
+    over_time[["period", LOCATION.column, MARKET.column]],
+    lambda d: charts.lines(d, "period", both, f"Location- vs market-based emissions per {grain}",
+                           x_label=grain.capitalize(), value_label="Emissions"),
+    name="emissions-over-time",
+)
+
+st.subheader("Location-based factors used")
+st.caption(
+    "Per region: the grid zone, the factor and its source and year. *Fallback* says when the exact zone and "
+    "year were not available (nearest earlier year, country, provider average); *hourly* marks user-supplied "
+    "hourly factors, shown as the effective factor over the period."
+)
+components.table(
+    data.query("location_factors", f),
+    name="location-factors",
+    column_config={
+        "location_factor_g_per_kwh": components.number_column("Factor (gCO2e/kWh)", 1),
+        "effective_g_per_kwh": components.number_column("Effective factor (gCO2e/kWh)", 1),
+        "location_factor_year": st.column_config.NumberColumn("Year of the factor", format="%d"),
+        "facility_energy_kwh": components.number_column("Facility energy (kWh)", 1),
+        "location_kgco2e": components.number_column("Location-based (kg CO2e)", 2),
+    },
+)
+
+st.subheader("Market-based method")
+st.caption("How each region's market-based figure was made. `location_fallback` means no instrument and no "
+           "residual-mix factor was available, so the location-based factor stands in.")
+components.table(
+    data.query("market_methods", f),
+    name="market-methods",
+    column_config={
+        "facility_energy_kwh": components.number_column("Facility energy (kWh)", 1),
+        "instrument_covered_kwh": components.number_column("Covered by instruments (kWh)", 1),
+        "market_kgco2e": components.number_column("Market-based (kg CO2e)", 2),
+        "effective_g_per_kwh": components.number_column("Effective factor (gCO2e/kWh)", 1),
+    },
+)
+
+st.subheader("Contractual instruments applied")
+components.table(
+    data.query("instruments_applied", f),
+    name="instruments-applied",
+    empty="No contractual instrument covers energy in this scope. Load PPAs, certificates or green tariffs "
+          "on the Upload page to apply them.",
+    column_config={
+        "factor_g_per_kwh": components.number_column("Factor (gCO2e/kWh)", 1),
+        "instrument_covered_kwh": components.number_column("Energy covered (kWh)", 1),
+        "facility_energy_kwh": components.number_column("Facility energy of those rows (kWh)", 1),
+    },
+)

@@ -1,7 +1,66 @@
-"""Energy & PUE."""
+"""Energy & PUE: IT vs facility energy by provider and region, and every PUE applied with its source."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import charts, components, data, filters
+from dashboard.charts import SERIES_COLOURS, Measure
+from footprint import units
+
 st.title("Energy & PUE")
+f = filters.current()
+if not data.has_data():
+    components.no_database_yet()
+    st.stop()
+st.caption(components.scope_text(f))
+st.markdown(
+    "**IT energy** is what the servers, accelerators, memory, storage and network draw; **facility energy** "
+    "adds the data centre's overhead: facility energy = IT energy x PUE (power usage effectiveness)."
+)
+
+k = data.query("kpis", f)
+if not k["line_items"]:
+    st.info(components.EMPTY_FILTERS)
+    st.stop()
+cols = st.columns(3)
+for col, (label, column) in zip(cols[:2], [("IT energy", "energy_kwh"), ("Facility energy", "facility_energy_kwh")],
+                                strict=True):
+    text, detail = components.with_range(k, column, "energy")
+    components.kpi(col, label, text, detail)
+ratio = (k.get("facility_energy_kwh") or 0) / k["energy_kwh"] if k.get("energy_kwh") else None
+components.kpi(cols[2], "Average PUE applied", units.pue(ratio), "facility energy / IT energy over the scope")
+
+IT = Measure("energy_kwh", "IT energy", "energy", colour=SERIES_COLOURS["it"])
+FACILITY = Measure("facility_energy_kwh", "Facility energy", "energy", colour=SERIES_COLOURS["facility"])
+errors = {"energy_kwh": ("energy_kwh_low", "energy_kwh_high"),
+          "facility_energy_kwh": ("facility_energy_kwh_low", "facility_energy_kwh_high")}
+
+for dim, title in (("provider", "IT vs facility energy by provider"), ("region", "IT vs facility energy by region")):
+    st.subheader(title)
+    table = data.query("totals", f, by=[dim])
+    table = table[table["energy_kwh"].fillna(0) > 0].sort_values("facility_energy_kwh", ascending=False).head(20)
+    shown = [dim, "energy_kwh", "facility_energy_kwh", *[c for pair in errors.values() for c in pair if c in table]]
+    present = {k: v for k, v in errors.items() if all(c in table for c in v)}
+    components.chart(
+        table[shown],
+        lambda d, dim=dim, title=title, present=present: charts.side_by_side(
+            d, dim, [IT, FACILITY], title + (" (largest 20)" if dim == "region" else ""), value_label="Energy",
+            errors=present),
+        name=f"energy-by-{dim}",
+    )
+
+st.subheader("PUE values used")
+st.caption("Per provider, region and year, with the published source; a user override shows its file as source.")
+pue = data.query("pue_used", f)
+components.table(
+    pue,
+    name="pue-used",
+    column_config={
+        "pue": components.number_column("PUE", 2),
+        "pue_source": "Source",
+        "pue_year": st.column_config.NumberColumn("Year of the figure", format="%d"),
+        "energy_kwh": components.number_column("IT energy (kWh)", 1),
+        "facility_energy_kwh": components.number_column("Facility energy (kWh)", 1),
+    },
+)

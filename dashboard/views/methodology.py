@@ -1,7 +1,100 @@
-"""Methodology & data quality."""
+"""Methodology & data quality: how the numbers are made, and what to fix so that more of them are measured.
+
+Lists coverage, the estimation method behind each share of the footprint, the spend no rule attributed
+to a team or model, and the usage no coefficient covers (unknown SKUs) with the cost each carries.
+"""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
+from dashboard import charts, components, data, filters
+from dashboard.charts import Measure
+from footprint import units
+from footprint.settings import PROJECT_ROOT
+
 st.title("Methodology & data quality")
+f = filters.current()
+
+st.markdown(
+    "- **IT energy** per line item = resource-hours x power at the assumed utilisation (vCPUs, memory, "
+    "accelerators, storage and network, each with its coefficient), or the **measured** energy where "
+    "telemetry covers the resource; low / central / high from the coefficient and utilisation ranges.\n"
+    "- **Facility energy** = IT energy x PUE of the provider (and region where published) for the year.\n"
+    "- **Location-based emissions** = facility energy x the grid factor of the region's zone for the year.\n"
+    "- **Market-based emissions** = facility energy x the factor of your contractual instruments, then the "
+    "residual mix, then the location-based factor as a flagged last resort.\n"
+    "- Usage no coefficient covers is **not** folded into these figures: it is counted below, and shown "
+    "only as a separately labelled spend-based estimate."
+)
+
+if not data.has_data():
+    components.no_database_yet()
+    st.stop()
+st.caption(components.scope_text(f))
+k = data.query("kpis", f)
+if not k["line_items"]:
+    st.info(components.EMPTY_FILTERS)
+    st.stop()
+
+st.subheader("Data quality")
+cols = st.columns(3)
+components.kpi(cols[0], "Coverage", units.percent(k.get("coverage")), "share of usage cost with an energy estimate")
+components.kpi(cols[1], "Measured share", units.percent(k.get("measured_share")), "share of IT energy from telemetry")
+unattributed = data.query("unattributed_spend", f)
+components.kpi(
+    cols[2], "Unattributed spend",
+    units.money_by_currency(unattributed.groupby("billing_currency")["billed_cost"].sum().to_dict()
+                            if not unattributed.empty else {}),
+    "cost without a team or a model",
+)
+
+st.markdown("**IT energy by estimation method**")
+methods = data.query("method_shares", f)
+by_method = methods.groupby("method", as_index=False)[["line_items", "energy_kwh"]].sum()
+components.chart(
+    by_method[by_method["energy_kwh"].fillna(0) > 0],
+    lambda d: charts.breakdown(d, "method", Measure("energy_kwh", "IT energy", "energy"),
+                               "IT energy by estimation method", dim_label="Method"),
+    name="energy-by-method",
+    download=methods,
+    empty="No IT energy in this scope.",
+)
+
+st.markdown("**Unknown SKUs: usage without an energy estimate, largest cost first**")
+st.caption("Map these (instance catalog, coefficients) to raise coverage. The spend-based energy is a separate, "
+           "labelled method and never part of the modelled figures.")
+components.table(
+    data.query("unmodelled_usage", f),
+    name="unknown-skus",
+    empty="Every usage line item in this scope has an energy estimate.",
+    column_config={
+        "line_items": components.number_column("Line items", 0),
+        "usage_cost": components.number_column("Usage cost", 2),
+        "spend_based_energy_kwh": components.number_column("Spend-based energy (kWh, separate method)", 1),
+    },
+)
+
+st.markdown("**Unattributed spend, by provider and service**")
+st.caption("Rows no tag or rule gave a team or a model; fix them with tags or attribution rules.")
+components.table(
+    unattributed,
+    name="unattributed-spend",
+    empty="Every line item in this scope has a team and a model.",
+    column_config={
+        "energy_kwh": components.number_column("IT energy (kWh)", 1),
+        "billed_cost": components.number_column("Billed cost", 2),
+    },
+)
+
+doc = PROJECT_ROOT / "docs" / "methodology.md"
+with st.expander("Full methodology (docs/methodology.md): every formula, coefficient, default and source"):
+    if doc.is_file():
+        st.markdown(doc.read_text(encoding="utf-8"))
+    else:
+        st.info("docs/methodology.md is not installed with this copy; see the project's repository.")
+
+with st.expander("Data behind this page as loaded: files and their row counts"):
+    batches = data.query("batches")
+    components.table(pd.DataFrame(batches), name="loaded-files", empty="No files loaded.")

@@ -26,13 +26,13 @@ components.headline_cards(k)
 st.subheader("Trend")
 MEASURES = components.TREND_MEASURES
 choice_default = "IT energy"
-left, mid, right = st.columns([3, 2, 2])
-metric = left.segmented_control(
+metric = st.segmented_control(
     "Show", list(MEASURES) + ["Cost"], key="ov-metric",
     default=filters.url_choice("metric", [*MEASURES, "Cost"], choice_default),
 ) or choice_default
 filters.remember_choice("metric", metric, choice_default)
-colour_by = mid.selectbox("Colour by", ["provider", "workload", "team", "model", "region"], key="ov-colour")
+left, right, _ = st.columns([2, 2, 3])
+colour_by = left.selectbox("Colour by", ["provider", "workload", "team", "model", "region"], key="ov-colour")
 grain = right.selectbox("Period", ["month", "week", "day"], key="ov-grain")
 
 if metric == "Cost":
@@ -71,6 +71,7 @@ for tab, dim in zip(tabs, ["provider", "region", "service", "team", "model"], st
             name=f"{dim}-{m.column}",
         )
 st.caption(
-    f"Ranges are the low and high estimates from the coefficient ranges; see Methodology. "
-    f"Figures cover {units.number(k['line_items'], 0)} line items and telemetry records."
+    "Error bars and ranges are the low and high estimates from the coefficient and utilisation ranges; "
+    f"see Methodology & data quality. Figures cover {units.number(k['line_items'], 0)} billing line items "
+    "and the measured telemetry no bill covers."
 )

@@ -74,9 +74,9 @@ else:
         shown[["model", "energy_kwh_this_month", "energy_kwh_previous_month", "change_kwh", "change_pct"]],
         name=f"team-{picked}-month-on-month",
         column_config={
-            "energy_kwh_this_month": st.column_config.NumberColumn(f"{this:%b %Y} (kWh)", format="%.1f"),
-            "energy_kwh_previous_month": st.column_config.NumberColumn(f"{prev:%b %Y} (kWh)", format="%.1f"),
-            "change_kwh": st.column_config.NumberColumn("Change (kWh)", format="%+.1f"),
+            "energy_kwh_this_month": components.number_column(f"{this:%b %Y} (kWh)", 1),
+            "energy_kwh_previous_month": components.number_column(f"{prev:%b %Y} (kWh)", 1),
+            "change_kwh": components.number_column("Change (kWh)", 1, signed=True),
             "change_pct": st.column_config.NumberColumn("Change (%)", format="%+.1f %%"),
         },
     )
@@ -84,12 +84,12 @@ else:
 st.subheader("Top resources by IT energy")
 top = data.query("top_resources", scope, limit=10, order_by="energy_kwh")
 components.table(
-    top[["resource_id", "resource_name", "provider", "service", "region", "model", "energy_kwh",
+    top[["resource_id", "provider", "service", "region", "model", "energy_kwh",
          "scope2_location_kgco2e"]],
     name=f"team-{picked}-top-resources",
     column_config={
-        "energy_kwh": st.column_config.NumberColumn("IT energy (kWh)", format="%.2f"),
-        "scope2_location_kgco2e": st.column_config.NumberColumn("Location-based (kg CO2e)", format="%.2f"),
+        "energy_kwh": components.number_column("IT energy (kWh)", 2),
+        "scope2_location_kgco2e": components.number_column("Location-based (kg CO2e)", 2),
     },
 )
 st.caption(f"{picked}: {units.money_by_currency(k['cost'])} billed in this period.")

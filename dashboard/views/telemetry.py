@@ -1,7 +1,80 @@
-"""Telemetry."""
+"""Telemetry: measured power and energy per host and GPU, and measured vs modelled where both exist.
+
+Measured energy comes from energy counters where the telemetry has them, otherwise from integrating
+power over time; gaps longer than the configured multiple of the sampling interval are not bridged.
+Where telemetry covers a billed resource, its measured accelerator energy replaces the modelled one in
+every total, and the reconciliation below shows both.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import charts, components, data, filters
+from dashboard.charts import Measure
+from footprint import units
+
 st.title("Telemetry")
+f = filters.current()
+if not data.has_data():
+    components.no_database_yet()
+    st.stop()
+st.caption(components.scope_text(f))
+st.markdown(
+    "Measured energy comes from the GPUs' energy counters where a file has them, otherwise from power "
+    "integrated over time; a gap longer than the allowed multiple of the sampling interval is not bridged. "
+    "Where telemetry covers a billed resource, its measured accelerator energy replaces the modelled figure "
+    "in every total (host CPU and memory stay modelled)."
+)
+
+devices = data.query("telemetry_devices", f)
+if devices.empty:
+    st.info("No GPU telemetry in this scope. Upload nvidia-smi logs, DCGM exporter metrics or CodeCarbon "
+            "files on the Upload page.")
+else:
+    cols = st.columns(3)
+    components.kpi(cols[0], "Measured GPU energy", units.energy(devices["energy_kwh"].sum()), "IT energy, PUE not applied")
+    components.kpi(cols[1], "Devices", units.number(len(devices), 0), f"on {devices['host'].nunique():,} hosts")
+    components.kpi(cols[2], "Hours covered", units.number(devices["covered_h"].sum()), "device-hours with samples")
+
+    st.subheader("Measured power over time")
+    by = st.segmented_control("Per", ["host", "device"], default="host", key="tm-by") or "host"
+    power = data.query("telemetry_power", f, by=by)
+    components.chart(
+        power,
+        lambda d: charts.power_lines(d, Measure("power_w", "Average power", "power"),
+                                     f"Average measured GPU power per hour and {by}", x="bucket_start", colour_by=by),
+        name=f"telemetry-power-{by}",
+    )
+
+    st.subheader("Energy per device")
+    components.chart(
+        devices.assign(device=devices["host"] + " / GPU " + devices["gpu"].astype(str)),
+        lambda d: charts.breakdown(d, "device", Measure("energy_kwh", "Measured energy", "energy"),
+                                   "Measured GPU energy per device (largest 15)", dim_label="Host / GPU"),
+        name="telemetry-energy-per-device",
+        download=devices,
+    )
+
+st.subheader("Measured vs modelled")
+st.caption("Billed resources the telemetry covered (matched by instance or host and time): the accelerator "
+           "energy the model would have given, and what was measured instead.")
+recon = data.query("reconciliation", f)
+components.chart(
+    recon,
+    lambda d: charts.scatter_vs(d, Measure("measured_energy_kwh", "Measured", "energy"),
+                                Measure("modelled_accelerator_energy_kwh", "Modelled", "energy"), "resource_id",
+                                "Measured vs modelled accelerator energy per resource"),
+    name="measured-vs-modelled",
+    empty="No billed resource in this scope is covered by telemetry, so there is nothing to reconcile.",
+)
+if not recon.empty:
+    components.table(
+        recon, name="reconciliation-table",
+        column_config={
+            "measured_device_hours": components.number_column("Device-hours measured (h)", 1),
+            "measured_energy_kwh": components.number_column("Measured (kWh)", 2),
+            "modelled_accelerator_energy_kwh": components.number_column("Modelled (kWh)", 2),
+            "measured_to_modelled": components.number_column("Measured / modelled", 2),
+        },
+    )

@@ -1,5 +1,5 @@
 -- One row per UTC day and combination of every filterable dimension and billing currency, with the sum of
--- every additive metric of footprint/metrics.py ({metrics} is filled from METRICS in code) and the billed
+-- every additive metric of footprint/metrics.py (the placeholder below is filled from METRICS in code) and the billed
 -- cost. Pages filter and group this table exactly as summary() filters and groups v_footprint: filters
 -- are whole days, so a day grain loses nothing. Sorted by day so date filters skip row groups.
 CREATE OR REPLACE TABLE agg_footprint_day AS

@@ -11,7 +11,6 @@ SELECT
     workload,
     accelerator_model,
     resource_id,
-    any_value(resource_name) AS resource_name,
     billing_currency,
     {metrics},
     sum(billed_cost) AS billed_cost

@@ -1,0 +1,131 @@
+"""The pre-aggregated tables give exactly what summary() gives on the line items, for any filter.
+
+summary() re-sums v_footprint row by row; the aggregates re-add day-level sums. Cost must match to the
+last decimal; energy and emissions (floating point, summed in another order) to 1e-9 relative. Totals are
+also checked against the raw export re-summed with Python's csv module and Decimal.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from support import SAMPLE_EXPORTS, raw_sum
+
+from footprint import aggregates
+from footprint.metrics import METRICS
+from footprint.queries import Filters, summary
+from footprint.store import connection
+
+pytestmark = pytest.mark.shared
+
+FOCUS_SAMPLE = SAMPLE_EXPORTS / "focus" / "focus-1.0_finops-foundation_sample_1000.csv"
+
+
+def _same(agg: dict, ref: dict) -> None:
+    for m in METRICS:
+        a, r = agg.get(m.name), ref.get(m.name)
+        if r is None or a is None:
+            assert a == r or (a in (0, None) and r in (0, None)), m.name
+        else:
+            assert a == pytest.approx(r, rel=1e-9, abs=1e-9), m.name
+    assert agg["cost"] == ref["cost"]
+
+
+def _options(db: Path) -> dict:
+    with connection(db, read_only=True) as con:
+        return aggregates.filter_options(con)
+
+
+def filter_cases(db: Path) -> list[Filters]:
+    o = _options(db)
+    cases = [Filters(), Filters(provider=[o["provider"][0]]), Filters(region=o["region"][:2])]
+    cases.append(Filters(since=o["first_day"], until=o["first_day"]))  # a single day
+    mid = o["first_day"] + (o["last_day"] - o["first_day"]) / 2
+    cases.append(Filters(since=mid, provider=o["provider"][:1], team=o["team"][:1]))
+    cases.append(Filters(workload=o["workload"][:1], model=o["model"][-1:]))
+    cases.append(Filters(since=date(1999, 1, 1), until=date(1999, 1, 31)))  # nothing
+    return cases
+
+
+def test_kpis_equal_summary_for_every_filter(sample_db: Path):
+    with connection(sample_db, read_only=True) as con:
+        for f in filter_cases(sample_db):
+            _same(aggregates.kpis(con, f), summary(con, f))
+
+
+@pytest.mark.parametrize("by", [["provider"], ["region"], ["service"], ["team", "model"], ["workload"]])
+def test_groups_equal_summary_groups(sample_db: Path, by: list[str]):
+    with connection(sample_db, read_only=True) as con:
+        ref = summary(con, Filters(), by)
+        got = aggregates.totals(con, Filters(), by=by)
+        assert len(got) == len(ref["groups"])
+        rows = {tuple(r[d] for d in by): r for r in got.to_dict("records")}
+        for g in ref["groups"]:
+            row = rows[tuple(g["key"][d] for d in by)]
+            for m in METRICS:
+                if g[m.name] is not None:
+                    assert row[m.name] == pytest.approx(g[m.name], rel=1e-9, abs=1e-9), (g["key"], m.name)
+
+
+def test_total_cost_equals_the_raw_export(sample_db: Path):
+    expected = raw_sum(FOCUS_SAMPLE, "BilledCost", group="BillingCurrency")
+    with connection(sample_db, read_only=True) as con:
+        got = aggregates.costs(con, Filters())
+    # DuckDB sums DECIMAL(38,18) exactly; both sides are that exact sum, rounded once to a float
+    assert {r.billing_currency: r.billed_cost for r in got.itertuples()} == {k: float(v) for k, v in expected.items()}
+
+
+def test_monthly_series_add_up_to_the_total(sample_db: Path):
+    with connection(sample_db, read_only=True) as con:
+        series = aggregates.totals(con, Filters(), by=["provider"], grain="day")
+        total = summary(con, Filters())
+    assert series["line_items"].sum() == total["line_items"]
+    assert series["energy_kwh"].sum() == pytest.approx(total["energy_kwh"], rel=1e-9)
+
+
+def test_month_on_month_matches_monthly_summaries(sample_db: Path):
+    with connection(sample_db, read_only=True) as con:
+        mom = aggregates.month_on_month(con, Filters(), by="provider", metric="energy_kwh")
+        monthly = summary(con, Filters(), ["month", "provider"])["groups"]
+    this = mom["this_month"].iloc[0].strftime("%Y-%m")
+    for row in mom.itertuples():
+        want = sum(g["energy_kwh"] or 0 for g in monthly if g["key"] == {"month": this, "provider": row.grp})
+        assert row.current_value == pytest.approx(want, rel=1e-9, abs=1e-12)
+
+
+def test_top_resources_rank_by_energy(sample_db: Path):
+    with connection(sample_db, read_only=True) as con:
+        top = aggregates.top_resources(con, Filters(), limit=5)
+        direct = con.execute(
+            "SELECT coalesce(resource_id, '(no resource id)'), sum(energy_kwh) FROM v_footprint "
+            "GROUP BY 1 ORDER BY 2 DESC NULLS LAST, 1 LIMIT 5"
+        ).fetchall()
+    assert list(top["resource_id"]) == [r[0] for r in direct]
+    assert list(top["energy_kwh"]) == pytest.approx([r[1] for r in direct], rel=1e-9)
+
+
+def test_unmodelled_and_estimated_cost_make_up_the_usage_cost(sample_db: Path):
+    with connection(sample_db, read_only=True) as con:
+        methods = aggregates.method_shares(con, Filters())
+        unknown = aggregates.unmodelled_usage(con, Filters(), limit=10_000)
+        usage = con.execute("SELECT CAST(sum(usage_cost) AS DOUBLE) FROM v_footprint").fetchone()[0]
+    assert methods["usage_cost"].sum() == pytest.approx(usage, rel=1e-12)
+    not_estimated = methods["usage_cost"].sum() - methods["estimated_usage_cost"].sum()
+    # what no coefficient covers is exactly what the unknown-SKU list carries
+    assert unknown["usage_cost"].sum() == pytest.approx(not_estimated, rel=1e-9, abs=1e-9)
+
+
+def test_staleness_is_detected(sample_db: Path, tmp_path: Path):
+    import shutil
+
+    from ingest import ingest_file
+
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(sample_db, db)
+    with connection(db) as con:
+        assert aggregates.is_current(con)
+        spec = sorted((SAMPLE_EXPORTS / "focus" / "spec-examples-v1.2").glob("*.csv"))[0]
+        assert ingest_file(con, spec).status == "loaded"
+        assert not aggregates.is_current(con)  # loaded, not yet refreshed
