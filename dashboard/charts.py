@@ -35,16 +35,16 @@ WORKLOAD_COLOURS = {
 PALETTE = ["#88ccee", "#cc6677", "#ddcc77", "#117733", "#332288", "#aa4499", "#44aa99", "#999933", "#882255",
            "#661100", "#6699cc", "#888888"]
 SERIES_COLOURS = {"location": "#4575b4", "market": "#d73027", "it": "#1b7f5c", "facility": "#a6611a"}
+METHOD_COLOURS = {"measured": "#1b7f5c", "modelled": "#4575b4", "spend_based": "#f1a340", "none": "#bdbdbd"}
 UNATTRIBUTED_COLOUR = "#d9d9d9"
+FIXED = {"provider": PROVIDER_COLOURS, "workload": WORKLOAD_COLOURS, "method": METHOD_COLOURS}
 
 
 def colour_for(dimension: str, value: object) -> str:
     """Stable colour of one group value: fixed for providers and workloads, derived from the name otherwise."""
     text = str(value)
-    if dimension == "provider" and text in PROVIDER_COLOURS:
-        return PROVIDER_COLOURS[text]
-    if dimension == "workload" and text in WORKLOAD_COLOURS:
-        return WORKLOAD_COLOURS[text]
+    if text in FIXED.get(dimension, {}):
+        return FIXED[dimension][text]
     if text in ("unattributed", "unknown", "none"):
         return UNATTRIBUTED_COLOUR
     digest = hashlib.sha256(f"{dimension}:{text}".encode()).digest()
@@ -85,6 +85,11 @@ class Measure:
         return units.number(value)
 
 
+def _bars_height(n: int) -> int:
+    """Height of a horizontal bar chart with n bars: readable bars, no giant single bar."""
+    return max(220, 110 + 34 * n)
+
+
 def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, *, legend: str | None = None) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"},
@@ -118,6 +123,7 @@ def breakdown(
         marker_color=[colour_for(dim, v) for v in data[dim]],
         hovertemplate="%{y}: %{customdata}<extra></extra>",
     ))
+    fig.update_layout(height=_bars_height(len(data)))
     return _layout(fig, title, measure.axis_title(scale), dim_label or dim.capitalize())
 
 
@@ -173,10 +179,10 @@ def lines(
     """Lines of one kind over x (cumulative training vs inference), with labelled vertical markers."""
     scale = measures[0].scale(pd.concat([df[m.column] for m in measures]))
     fig = go.Figure()
-    for m in measures:
+    for i, m in enumerate(measures):
         fig.add_trace(go.Scatter(
-            x=df[x], y=df[m.column] / scale.divisor, name=m.label, mode="lines",
-            line={"color": m.colour},
+            x=df[x], y=df[m.column] / scale.divisor, name=m.label, mode="lines+markers",
+            line={"color": m.colour, "dash": "solid" if i == 0 else "dash"},  # equal series stay visible
             customdata=[m.text(v, scale) for v in df[m.column]],
             hovertemplate="%{fullData.name}, %{x|%Y-%m-%d}: %{customdata}<extra></extra>",
         ))
@@ -213,7 +219,8 @@ def power_lines(df: pd.DataFrame, measure: Measure, title: str, *, x: str, colou
     for name, part in df.groupby(colour_by, sort=True):
         part = part.sort_values(x)
         fig.add_trace(go.Scatter(
-            x=part[x], y=part[measure.column] / scale.divisor, mode="lines", name=str(name),
+            x=part[x], y=part[measure.column] / scale.divisor, mode="lines+markers", name=str(name),
+            marker={"size": 4},
             line={"color": colour_for(colour_by, name)},
             customdata=[measure.text(v, scale) for v in part[measure.column]],
             hovertemplate="%{fullData.name}, %{x|%Y-%m-%d %H:%M}: %{customdata}<extra></extra>",
@@ -233,5 +240,6 @@ def stacked_bars(df: pd.DataFrame, dim: str, colour_by: str, measure: Measure, t
             marker_color=colour_for(colour_by, name), customdata=[measure.text(v, scale) for v in part[measure.column]],
             hovertemplate="%{y}, %{fullData.name}: %{customdata}<extra></extra>",
         ))
-    fig.update_layout(barmode="stack", yaxis={"categoryorder": "array", "categoryarray": list(order.index[::-1])})
+    fig.update_layout(barmode="stack", yaxis={"categoryorder": "array", "categoryarray": list(order.index[::-1])},
+                      height=_bars_height(len(order)))
     return _layout(fig, title, measure.axis_title(scale), dim.capitalize(), legend=colour_by.capitalize())

@@ -65,12 +65,45 @@ def chart(
     )
 
 
+# Headers of table columns that recur across pages: text, or (label with unit, decimals) for numbers.
+LABELS: dict[str, str | tuple[str, int]] = {
+    "provider": "Provider", "region": "Region", "service": "Service", "team": "Team", "model": "Model",
+    "workload": "Workload", "resource_id": "Resource", "billing_currency": "Currency", "method": "Method",
+    "usage_type": "Usage type (SKU)", "usage_unit": "Usage unit", "not_modelled_reason": "Why no estimate",
+    "missing": "Missing", "grid_zone": "Grid zone", "location_factor_zone": "Zone of the factor used",
+    "location_factor_source": "Factor source", "location_factor_basis": "Basis", "location_factor_fallback": "Fallback",
+    "location_hourly": "Hourly factors", "market_method": "Market-based method", "market_factor_source": "How",
+    "pue_source": "Source", "instrument_ids": "Instruments", "instrument_type": "Type",
+    "zone_or_region": "Zone or region", "period_start": "From", "period_end": "To (inclusive)",
+    "certification": "Certification", "host": "Host", "gpu": "GPU", "accelerator": "Accelerator",
+    "line_items": ("Line items", 0), "energy_kwh": ("IT energy (kWh)", 1),
+    "facility_energy_kwh": ("Facility energy (kWh)", 1), "measured_energy_kwh": ("Measured energy (kWh)", 2),
+    "scope2_location_kgco2e": ("Location-based (kg CO2e)", 1), "location_kgco2e": ("Location-based (kg CO2e)", 1),
+    "scope2_market_kgco2e": ("Market-based (kg CO2e)", 1), "market_kgco2e": ("Market-based (kg CO2e)", 1),
+    "billed_cost": ("Billed cost", 2), "usage_cost": ("Usage cost", 2),
+    "spend_based_energy_kwh": ("Spend-based energy (kWh, separate method)", 1),
+    "effective_g_per_kwh": ("Effective factor (gCO2e/kWh)", 1), "instrument_covered_kwh": ("Covered by instruments (kWh)", 1),
+    "covered_h": ("Hours with samples (h)", 1), "avg_power_w": ("Average power (W)", 0),
+}
+
+
+def _column_config(df: pd.DataFrame, overrides: dict | None) -> dict:
+    config: dict = {}
+    for column in df.columns:
+        label = LABELS.get(str(column))
+        if isinstance(label, tuple):
+            config[column] = number_column(*label)
+        elif label:
+            config[column] = label
+    return {**config, **(overrides or {})}
+
+
 def table(df: pd.DataFrame, *, name: str, column_config: dict | None = None, empty: str = EMPTY_FILTERS) -> None:
-    """A table with its CSV download, or the empty message."""
+    """A table with readable headers (units included) and its CSV download, or the empty message."""
     if df.empty:
         st.info(empty)
         return
-    st.dataframe(df, hide_index=True, column_config=column_config, width="stretch")
+    st.dataframe(df, hide_index=True, column_config=_column_config(df, column_config), width="stretch")
     st.download_button(
         "Download CSV", csv_bytes(df), file_name=f"{slug(name)}.csv", mime="text/csv", key=f"csv-{slug(name)}",
         on_click="ignore",

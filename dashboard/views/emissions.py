@@ -74,10 +74,7 @@ components.table(
     name="location-factors",
     column_config={
         "location_factor_g_per_kwh": components.number_column("Factor (gCO2e/kWh)", 1),
-        "effective_g_per_kwh": components.number_column("Effective factor (gCO2e/kWh)", 1),
         "location_factor_year": st.column_config.NumberColumn("Year of the factor", format="%d"),
-        "facility_energy_kwh": components.number_column("Facility energy (kWh)", 1),
-        "location_kgco2e": components.number_column("Location-based (kg CO2e)", 2),
     },
 )
 
@@ -87,12 +84,6 @@ st.caption("How each region's market-based figure was made. `location_fallback` 
 components.table(
     data.query("market_methods", f),
     name="market-methods",
-    column_config={
-        "facility_energy_kwh": components.number_column("Facility energy (kWh)", 1),
-        "instrument_covered_kwh": components.number_column("Covered by instruments (kWh)", 1),
-        "market_kgco2e": components.number_column("Market-based (kg CO2e)", 2),
-        "effective_g_per_kwh": components.number_column("Effective factor (gCO2e/kWh)", 1),
-    },
 )
 
 st.subheader("Contractual instruments applied")
@@ -103,7 +94,6 @@ components.table(
           "on the Upload page to apply them.",
     column_config={
         "factor_g_per_kwh": components.number_column("Factor (gCO2e/kWh)", 1),
-        "instrument_covered_kwh": components.number_column("Energy covered (kWh)", 1),
         "facility_energy_kwh": components.number_column("Facility energy of those rows (kWh)", 1),
     },
 )

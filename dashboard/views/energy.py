@@ -36,17 +36,17 @@ FACILITY = Measure("facility_energy_kwh", "Facility energy", "energy", colour=SE
 errors = {"energy_kwh": ("energy_kwh_low", "energy_kwh_high"),
           "facility_energy_kwh": ("facility_energy_kwh_low", "facility_energy_kwh_high")}
 
-for dim, title in (("provider", "IT vs facility energy by provider"), ("region", "IT vs facility energy by region")):
-    st.subheader(title)
+for dim, heading in (("provider", "By provider"), ("region", "By region")):
+    st.subheader(heading)
     table = data.query("totals", f, by=[dim])
     table = table[table["energy_kwh"].fillna(0) > 0].sort_values("facility_energy_kwh", ascending=False).head(20)
-    shown = [dim, "energy_kwh", "facility_energy_kwh", *[c for pair in errors.values() for c in pair if c in table]]
-    present = {k: v for k, v in errors.items() if all(c in table for c in v)}
+    present = {c: pair for c, pair in errors.items() if all(x in table for x in pair)}
+    shown = [dim, "energy_kwh", "facility_energy_kwh", *[c for pair in present.values() for c in pair]]
     components.chart(
         table[shown],
-        lambda d, dim=dim, title=title, present=present: charts.side_by_side(
-            d, dim, [IT, FACILITY], title + (" (largest 20)" if dim == "region" else ""), value_label="Energy",
-            errors=present),
+        lambda d, dim=dim, present=present: charts.side_by_side(
+            d, dim, [IT, FACILITY], f"IT vs facility energy by {dim}" + (" (largest 20)" if dim == "region" else ""),
+            value_label="Energy", errors=present),
         name=f"energy-by-{dim}",
     )
 
@@ -58,9 +58,6 @@ components.table(
     name="pue-used",
     column_config={
         "pue": components.number_column("PUE", 2),
-        "pue_source": "Source",
         "pue_year": st.column_config.NumberColumn("Year of the figure", format="%d"),
-        "energy_kwh": components.number_column("IT energy (kWh)", 1),
-        "facility_energy_kwh": components.number_column("Facility energy (kWh)", 1),
     },
 )

@@ -50,30 +50,31 @@ components.kpi(
     "cost without a team or a model",
 )
 
-st.markdown("**IT energy by estimation method**")
+st.markdown("**How each part of the footprint was estimated**")
+st.caption("measured: telemetry; modelled: coefficients; spend_based: no coefficient, a separate cost-based "
+           "estimate; none: nothing to estimate from. Usage cost per method, in each billing currency.")
 methods = data.query("method_shares", f)
-by_method = methods.groupby("method", as_index=False)[["line_items", "energy_kwh"]].sum()
-components.chart(
-    by_method[by_method["energy_kwh"].fillna(0) > 0],
-    lambda d: charts.breakdown(d, "method", Measure("energy_kwh", "IT energy", "energy"),
-                               "IT energy by estimation method", dim_label="Method"),
-    name="energy-by-method",
-    download=methods,
-    empty="No IT energy in this scope.",
-)
+for currency, part in methods.groupby("billing_currency"):
+    cost = Measure("usage_cost", "Usage cost", "money", currency=str(currency))
+    components.chart(
+        part[part["usage_cost"].fillna(0) != 0][["method", "usage_cost", "line_items", "energy_kwh"]],
+        lambda d, cost=cost, c=currency: charts.breakdown(d, "method", cost, f"Usage cost by estimation method ({c})",
+                                                          dim_label="Method"),
+        name=f"usage-cost-by-method-{currency}",
+        empty=f"No usage cost in {currency} in this scope.",
+    )
+components.table(methods, name="estimation-methods", column_config={
+    "estimated_usage_cost": components.number_column("Usage cost with an estimate", 2)})
 
 st.markdown("**Unknown SKUs: usage without an energy estimate, largest cost first**")
 st.caption("Map these (instance catalog, coefficients) to raise coverage. The spend-based energy is a separate, "
            "labelled method and never part of the modelled figures.")
+unknown = data.query("unmodelled_usage", f)
 components.table(
-    data.query("unmodelled_usage", f),
+    unknown[["provider", "service", "usage_type", "usage_cost", "billing_currency", "line_items", "not_modelled_reason",
+             "usage_unit", "method", "spend_based_energy_kwh"]],
     name="unknown-skus",
     empty="Every usage line item in this scope has an energy estimate.",
-    column_config={
-        "line_items": components.number_column("Line items", 0),
-        "usage_cost": components.number_column("Usage cost", 2),
-        "spend_based_energy_kwh": components.number_column("Spend-based energy (kWh, separate method)", 1),
-    },
 )
 
 st.markdown("**Unattributed spend, by provider and service**")
@@ -82,10 +83,6 @@ components.table(
     unattributed,
     name="unattributed-spend",
     empty="Every line item in this scope has a team and a model.",
-    column_config={
-        "energy_kwh": components.number_column("IT energy (kWh)", 1),
-        "billed_cost": components.number_column("Billed cost", 2),
-    },
 )
 
 doc = PROJECT_ROOT / "docs" / "methodology.md"

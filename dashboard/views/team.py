@@ -84,12 +84,7 @@ else:
 st.subheader("Top resources by IT energy")
 top = data.query("top_resources", scope, limit=10, order_by="energy_kwh")
 components.table(
-    top[["resource_id", "provider", "service", "region", "model", "energy_kwh",
-         "scope2_location_kgco2e"]],
+    top[["resource_id", "energy_kwh", "scope2_location_kgco2e", "provider", "service", "region", "model"]],
     name=f"team-{picked}-top-resources",
-    column_config={
-        "energy_kwh": components.number_column("IT energy (kWh)", 2),
-        "scope2_location_kgco2e": components.number_column("Location-based (kg CO2e)", 2),
-    },
 )
 st.caption(f"{picked}: {units.money_by_currency(k['cost'])} billed in this period.")

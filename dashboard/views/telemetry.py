@@ -35,7 +35,8 @@ else:
     cols = st.columns(3)
     components.kpi(cols[0], "Measured GPU energy", units.energy(devices["energy_kwh"].sum()), "IT energy, PUE not applied")
     components.kpi(cols[1], "Devices", units.number(len(devices), 0), f"on {devices['host'].nunique():,} hosts")
-    components.kpi(cols[2], "Hours covered", units.number(devices["covered_h"].sum()), "device-hours with samples")
+    components.kpi(cols[2], "Device-hours covered", f"{units.number(devices['covered_h'].sum())} h",
+                   "hours with samples, summed over devices")
 
     st.subheader("Measured power over time")
     by = st.segmented_control("Per", ["host", "device"], default="host", key="tm-by") or "host"
@@ -73,8 +74,7 @@ if not recon.empty:
         recon, name="reconciliation-table",
         column_config={
             "measured_device_hours": components.number_column("Device-hours measured (h)", 1),
-            "measured_energy_kwh": components.number_column("Measured (kWh)", 2),
-            "modelled_accelerator_energy_kwh": components.number_column("Modelled (kWh)", 2),
+            "modelled_accelerator_energy_kwh": components.number_column("Modelled instead (kWh)", 2),
             "measured_to_modelled": components.number_column("Measured / modelled", 2),
         },
     )
