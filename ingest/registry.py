@@ -66,6 +66,7 @@ def readers() -> list[Reader]:
 def _load_builtin() -> None:
     # Importing the reader packages registers their readers.
     import ingest.billing  # noqa: F401
+    import ingest.reference  # noqa: F401
     import ingest.telemetry  # noqa: F401
 
 

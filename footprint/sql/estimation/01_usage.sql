@@ -83,10 +83,10 @@ CREATE OR REPLACE TEMP TABLE _fp_accel AS
 WITH pairs AS (
     SELECT DISTINCT accelerator_model, workload FROM _fp_billing WHERE accelerator_model IS NOT NULL
 ), u AS (
-    SELECT *, fp_utilization('accelerator', workload, 'low') AS u_low,
-              fp_utilization('accelerator', workload, 'central') AS u,
-              fp_utilization('accelerator', workload, 'high') AS u_high
-    FROM pairs
+    SELECT p.*, fp_utilization('accelerator', p.workload, 'low') AS u_low,
+                fp_utilization('accelerator', p.workload, 'central') AS u,
+                fp_utilization('accelerator', p.workload, 'high') AS u_high
+    FROM pairs p
 )
 SELECT u.*, a.accelerator_model IS NOT NULL AS has_power,
        fp_accelerator_power_w(u.accelerator_model, u.u_low) AS power_w_low,
@@ -98,11 +98,11 @@ FROM u
 LEFT JOIN ref_accelerator_power a ON a.accelerator_model = u.accelerator_model;
 
 CREATE OR REPLACE TEMP TABLE _fp_cpu_util AS
-SELECT DISTINCT workload,
-       fp_utilization('cpu', workload, 'low') AS u_low,
-       fp_utilization('cpu', workload, 'central') AS u,
-       fp_utilization('cpu', workload, 'high') AS u_high
-FROM _fp_billing;
+SELECT w.workload,
+       fp_utilization('cpu', w.workload, 'low') AS u_low,
+       fp_utilization('cpu', w.workload, 'central') AS u,
+       fp_utilization('cpu', w.workload, 'high') AS u_high
+FROM (SELECT DISTINCT workload FROM _fp_billing) w;
 
 CREATE OR REPLACE TEMP TABLE _fp_coef AS
 SELECT
@@ -255,15 +255,21 @@ SELECT
     CASE WHEN method IN ('modelled', 'measured') THEN net_kwh END AS network_energy_kwh,
     CASE WHEN method IN ('modelled', 'measured') THEN acc END AS accelerator_energy_kwh,
     acc_mod AS modelled_accelerator_energy_kwh,
-    CASE WHEN method IN ('modelled', 'measured') THEN
+    -- A reversal (negative usage quantity) nets against the usage it reverses; its range is ordered so
+    -- low <= central <= high holds for every row.
+    CASE WHEN method IN ('modelled', 'measured') THEN least(
         coalesce(cpu_low, 0) + coalesce(mem_kwh_low, 0) + coalesce(sto_low, 0) + coalesce(net_kwh_low, 0)
-        + coalesce(acc_low, 0) END AS energy_kwh_low,
+        + coalesce(acc_low, 0),
+        coalesce(cpu_high, 0) + coalesce(mem_kwh_high, 0) + coalesce(sto_high, 0) + coalesce(net_kwh_high, 0)
+        + coalesce(acc_high, 0)) END AS energy_kwh_low,
     CASE WHEN method IN ('modelled', 'measured') THEN
         coalesce(cpu, 0) + coalesce(mem_kwh, 0) + coalesce(sto, 0) + coalesce(net_kwh, 0)
         + coalesce(acc, 0) END AS energy_kwh,
-    CASE WHEN method IN ('modelled', 'measured') THEN
+    CASE WHEN method IN ('modelled', 'measured') THEN greatest(
+        coalesce(cpu_low, 0) + coalesce(mem_kwh_low, 0) + coalesce(sto_low, 0) + coalesce(net_kwh_low, 0)
+        + coalesce(acc_low, 0),
         coalesce(cpu_high, 0) + coalesce(mem_kwh_high, 0) + coalesce(sto_high, 0) + coalesce(net_kwh_high, 0)
-        + coalesce(acc_high, 0) END AS energy_kwh_high,
+        + coalesce(acc_high, 0)) END AS energy_kwh_high,
     coalesce(m_kwh, 0) AS measured_energy_kwh,
     m_device_hours AS measured_device_hours,
     m_batches AS telemetry_batches,
@@ -272,8 +278,9 @@ SELECT
     CASE WHEN method IN ('modelled', 'measured') THEN nullif(concat_ws(';',
         CASE WHEN vcpu_hours IS NOT NULL THEN cpu_ids || ';utilization:cpu:' || workload END,
         CASE WHEN memory_gb_hours IS NOT NULL THEN 'memory_energy' END,
-        CASE WHEN usage_kind = 'storage' THEN media || '_storage;replication:' || replication_id
-             || ';hours_per_month' END,
+        CASE WHEN usage_kind = 'storage' THEN CASE media WHEN 'ssd' THEN 'ssd_energy' WHEN 'hdd' THEN 'hdd_energy'
+             ELSE 'hdd_energy;ssd_energy' END || ';replication:' || replication_id
+             || CASE WHEN usage_unit = 'gb_month' THEN ';hours_per_month' ELSE '' END END,
         CASE WHEN usage_kind = 'network' THEN 'network_energy' END,
         CASE WHEN device_hours IS NOT NULL AND has_power THEN acc_ids END,
         CASE WHEN m_kwh IS NOT NULL THEN 'measured:line_item_measured' END), '') END AS coefficient_ids,

@@ -1,6 +1,8 @@
 -- The estimation formulas, shared by the refresh (footprint_items) and the quick calculator
 -- (`footprint estimate`), so a figure is computed one way only. Temporary macros: they are installed on
 -- every connection that estimates, including read-only ones. docs/methodology.md names each formula.
+-- Columns inside the macros' subqueries are qualified with _fp_* aliases, so an argument that names a
+-- column of the caller's query is never captured by the macro's own table.
 
 -- Fraction of the dynamic range (full load - idle) a device draws at utilisation u (0..1), from the
 -- device's measured power curve: piecewise-linear between the curve's measured points only, never a
@@ -8,16 +10,18 @@
 CREATE OR REPLACE TEMP MACRO fp_curve_fraction(curve, u) AS (
     SELECT CASE
         WHEN u IS NULL OR u < 0 OR u > 1 THEN NULL
-        WHEN min(utilization) FILTER (utilization >= u) = max(utilization) FILTER (utilization <= u)
-            THEN arg_max(dynamic_fraction, utilization) FILTER (utilization <= u)
-        ELSE arg_max(dynamic_fraction, utilization) FILTER (utilization <= u)
-            + (u - max(utilization) FILTER (utilization <= u))
-              * (arg_min(dynamic_fraction, utilization) FILTER (utilization >= u)
-                 - arg_max(dynamic_fraction, utilization) FILTER (utilization <= u))
-              / (min(utilization) FILTER (utilization >= u) - max(utilization) FILTER (utilization <= u))
+        WHEN min(_fp_pc.utilization) FILTER (_fp_pc.utilization >= u)
+             = max(_fp_pc.utilization) FILTER (_fp_pc.utilization <= u)
+            THEN arg_max(_fp_pc.dynamic_fraction, _fp_pc.utilization) FILTER (_fp_pc.utilization <= u)
+        ELSE arg_max(_fp_pc.dynamic_fraction, _fp_pc.utilization) FILTER (_fp_pc.utilization <= u)
+            + (u - max(_fp_pc.utilization) FILTER (_fp_pc.utilization <= u))
+              * (arg_min(_fp_pc.dynamic_fraction, _fp_pc.utilization) FILTER (_fp_pc.utilization >= u)
+                 - arg_max(_fp_pc.dynamic_fraction, _fp_pc.utilization) FILTER (_fp_pc.utilization <= u))
+              / (min(_fp_pc.utilization) FILTER (_fp_pc.utilization >= u)
+                 - max(_fp_pc.utilization) FILTER (_fp_pc.utilization <= u))
         END
-    FROM ref_power_curves
-    WHERE curve_id = curve
+    FROM ref_power_curves _fp_pc
+    WHERE _fp_pc.curve_id = curve
 );
 
 -- F-DEV: device power (W) at a dynamic fraction between its idle and full-load power.
@@ -26,9 +30,9 @@ CREATE OR REPLACE TEMP MACRO fp_device_power_w(idle_w, full_w, fraction) AS
 
 -- F-ACC: power (W) of one accelerator at utilisation u, from ref_accelerator_power and its curve.
 CREATE OR REPLACE TEMP MACRO fp_accelerator_power_w(model, u) AS (
-    SELECT fp_device_power_w(a.idle_power_w, a.full_load_power_w, fp_curve_fraction(a.curve_id, u))
-    FROM ref_accelerator_power a
-    WHERE a.accelerator_model = model
+    SELECT fp_device_power_w(_fp_ap.idle_power_w, _fp_ap.full_load_power_w, fp_curve_fraction(_fp_ap.curve_id, u))
+    FROM ref_accelerator_power _fp_ap
+    WHERE _fp_ap.accelerator_model = model
 );
 
 -- F-CPU: power (W) of one vCPU at utilisation u, linear between SPECpower idle and full load per thread.
@@ -49,8 +53,8 @@ CREATE OR REPLACE TEMP MACRO fp_co2e_kg(facility_kwh, intensity_g_per_kwh) AS
 
 -- Utilisation assumption for a device class and workload: the workload's own row, else the '*' row.
 CREATE OR REPLACE TEMP MACRO fp_utilization(device, work, level) AS (
-    SELECT arg_min(CASE level WHEN 'low' THEN utilization_low WHEN 'high' THEN utilization_high
-                              ELSE utilization END, workload = '*')
-    FROM ref_utilization_assumptions
-    WHERE device_class = device AND (workload = work OR workload = '*')
+    SELECT arg_min(CASE level WHEN 'low' THEN _fp_ua.utilization_low WHEN 'high' THEN _fp_ua.utilization_high
+                              ELSE _fp_ua.utilization END, _fp_ua.workload = '*')
+    FROM ref_utilization_assumptions _fp_ua
+    WHERE _fp_ua.device_class = device AND (_fp_ua.workload = work OR _fp_ua.workload = '*')
 );
