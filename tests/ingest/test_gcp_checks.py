@@ -219,30 +219,45 @@ def test_ccf_gcp_sku_strings_are_classified(con, tmp_path: Path):
 
 
 @pytest.mark.parametrize(
-    "sku, model",
+    "sku, model, count",
     [
-        ("Nvidia H100 80GB GPU running in Americas", "H100-80GB"),
-        ("Nvidia H100 80GB Mega GPU running in EMEA", "H100-80GB"),
-        ("Nvidia Tesla A100 GPU running in Americas", "A100-40GB"),
-        ("Nvidia Tesla A100 80GB GPU running in APAC", "A100-80GB"),
-        ("Spot Preemptible Nvidia Tesla A100 GPU running in Americas", "A100-40GB"),
-        ("Commitment v1: Nvidia L4 GPU running in Americas for 1 Year", "L4"),
-        ("Nvidia L4 GPU running in APAC", "L4"),
-        ("Nvidia Tesla T4 GPU running in Americas", "T4"),
-        (
-            "Nvidia L4 Virtual Workstation GPU running in Netherlands",
-            None,
-        ),  # a licence surcharge, not a device
-        ("A3 Instance Core running in Americas", None),
+        ("Nvidia H100 80GB GPU running in Americas", "H100-80GB", 1.0),
+        ("Nvidia H100 80GB Mega GPU running in EMEA", "H100-80GB", 1.0),
+        ("Nvidia Tesla A100 GPU running in Americas", "A100-40GB", 1.0),
+        ("Nvidia Tesla A100 80GB GPU running in APAC", "A100-80GB", 1.0),
+        ("Spot Preemptible Nvidia Tesla A100 GPU running in Americas", "A100-40GB", 1.0),
+        ("Commitment v1: Nvidia L4 GPU running in Americas for 1 Year", "L4", 1.0),
+        ("Nvidia L4 GPU running in APAC", "L4", 1.0),
+        ("Nvidia Tesla T4 GPU running in Americas", "T4", 1.0),
+        # A licence surcharge on an L4 billed by its own GPU SKU: no device, and on a pinned row no count.
+        ("Nvidia L4 Virtual Workstation GPU running in Netherlands", None, 0.0),
+        ("A3 Instance Core running in Americas", None, 0.0),
     ],
 )
-def test_gpu_sku_patterns(con, tmp_path: Path, sku: str, model: str | None):
+def test_gpu_sku_patterns(con, tmp_path: Path, sku: str, model: str | None, count: float | None):
+    # Row 1 of the standard fixture is an a3-highgpu-8g hour; only its SKU text changes.
     path = _edited(tmp_path, "one.csv", 1, "sku.description", sku)
     assert ingest_file(con, path).status == "loaded"
-    assert (
-        con.execute("SELECT accelerator_model FROM billing_line_items WHERE source_row = 1").fetchone()[0]
-        == model
+    got = con.execute(
+        "SELECT accelerator_model, accelerator_count FROM billing_line_items WHERE source_row = 1"
     )
+    assert got.fetchone() == (model, count)
+
+
+def test_gpu_sku_without_a_pattern_is_still_one_device_per_hour(con, tmp_path: Path):
+    # Row 14 (a Vertex AI training GPU) names no machine type, so nothing can name the device either.
+    path = _edited(
+        tmp_path,
+        "b200.csv",
+        14,
+        "sku.description",
+        "Vertex AI: Training/Pipelines Nvidia B200 GPU running in Iowa",
+    )
+    assert ingest_file(con, path).status == "loaded"
+    got = con.execute(
+        "SELECT accelerator_model, accelerator_count, usage_hours, workload_hint FROM billing_line_items WHERE source_row = 14"
+    ).fetchone()
+    assert got == (None, 1.0, 8.0, "training")
 
 
 @pytest.mark.parametrize(

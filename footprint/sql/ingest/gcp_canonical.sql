@@ -8,7 +8,7 @@
 --     rows and keep their own amount.
 --   * GPUs and TPUs bill as their own SKUs, one unit per device-hour. The accelerator comes from the SKU
 --     text (ref_accelerator_sku_patterns; where several patterns match, the longest, most specific one
---     wins), never from the machine type.
+--     wins), never from the machine type's GPU count.
 --   * Core SKUs are vCPU-hours (1 vCPU per unit) and RAM SKUs GiB-hours (1 GB per GB-hour). A row that
 --     names its machine type gets explicit zeros for what it does not bill, so the instance catalog
 --     cannot add the VM's GPUs, vCPUs or memory to a core, RAM or disk row.
@@ -80,7 +80,8 @@ SELECT
     CASE WHEN is_core THEN 1 WHEN pinned THEN 0 END AS vcpu_count,
     CASE WHEN is_ram THEN 1 WHEN pinned THEN 0 END AS memory_gb,
     device_model AS accelerator_model,
-    CASE WHEN device_model IS NOT NULL AND unit_kind = 'hour' THEN 1 WHEN pinned THEN 0 END AS accelerator_count,
+    -- A device SKU no pattern names (a new GPU) still bills one device per hour; the catalog may name it.
+    CASE WHEN device_sku AND unit_kind = 'hour' THEN 1 WHEN pinned THEN 0 END AS accelerator_count,
     CASE
         WHEN NOT is_ml THEN NULL
         WHEN regexp_matches(sku, '(?i)\btrain(ing)?\b|\btuning\b') THEN 'training'
