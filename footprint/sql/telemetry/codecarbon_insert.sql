@@ -82,9 +82,9 @@ SELECT
     cpu_power_w, gpu_power_w, ram_power_w, gpu_count, gpu_model,
     fp_gpu_model(gpu_model) AS accelerator_model,
     country_name, country_iso3, region, cloud_provider, cloud_region, on_cloud, tracking_mode,
-    (pue_value IS NOT NULL OR $has_pue OR version_parts >= [2, 2, 3]) AS pue_included,
+    (pue_value IS NOT NULL OR $has_pue OR coalesce(version_parts >= [2, 2, 3], false)) AS pue_included,
     CASE WHEN pue_value IS NOT NULL THEN pue_value
-         WHEN $has_pue OR version_parts >= [2, 2, 3] THEN 1.0 END AS pue_in_source,
+         WHEN $has_pue OR coalesce(version_parts >= [2, 2, 3], false) THEN 1.0 END AS pue_in_source,
     CASE WHEN on_cloud AND cloud_provider IS NOT NULL THEN fp_provider(cloud_provider)
          ELSE $opt_provider END AS provider,
     CASE WHEN on_cloud AND cloud_region IS NOT NULL THEN cloud_region ELSE $opt_region END AS region_id,
