@@ -137,23 +137,23 @@ def build_world(rng: random.Random) -> list[Resource]:
     res: list[Resource] = []
     add = res.append
 
-    # ---- search: ranker-v3 (trained on p4d in April, served on a g5 fleet, half moved to inf2 in September)
+    # ---- search: ranker-v3 (trained on p4d in April, served on a g5 fleet, an inf2 canary from September)
     t_search = {"Team": "search", "ml-model": "ranker-v3"}
-    for _ in range(6):
+    for _ in range(4):
         add(Resource("aws", ids.ec2(), "search", "us-east-1", "ec2", "p4d.24xlarge", D("32.7726"),
-                     hours_between(date(2026, 4, 6), date(2026, 4, 14)), {**t_search, "workload": "training"}))
+                     hours_between(date(2026, 4, 6), date(2026, 4, 13)), {**t_search, "workload": "training"}))
     for month in range(5, 11):  # monthly retrain as a SageMaker training job, 16 h on the first Saturday
         first = date(2026, month, 1)
         sat = first + timedelta(days=(5 - first.weekday()) % 7)
         add(Resource("aws", f"arn:aws:sagemaker:us-east-1:{AWS_ACCOUNTS['search'][0]}:training-job/ranker-v3-retrain-2026-{month:02d}",
                      "search", "us-east-1", "sm_train", "ml.p4d.24xlarge", D("37.688"), first_hours(sat, D(16)),
                      {"team": "search", "model": "ranker-v3"}))
-    fleet_g5 = {4: 6, 5: 6, 6: 8, 7: 9, 8: 10, 9: 5, 10: 5}  # g5.2xlarge instances serving per month
-    fleet_inf2 = {9: 8, 10: 9}  # inf2.xlarge instances after the September migration
-    for k in range(10):
+    fleet_g5 = {4: 8, 5: 10, 6: 12, 7: 12, 8: 14, 9: 13, 10: 13}  # g5.2xlarge instances serving per month
+    fleet_inf2 = {9: 2, 10: 2}  # inf2.xlarge canary instances
+    for k in range(14):
         add(Resource("aws", ids.ec2(), "search", "us-east-1", "ec2", "g5.2xlarge", D("1.212"),
                      _fleet_member(k, fleet_g5, date(2026, 4, 20)), {**t_search, "workload": "inference"}))
-    for k in range(9):
+    for k in range(2):
         add(Resource("aws", ids.ec2(), "search", "us-east-1", "ec2", "inf2.xlarge", D("0.7582"),
                      _fleet_member(k, fleet_inf2, date(2026, 9, 8)), {"Team": "search", "ml-model": "ranker-v3", "workload": "inference"}))
 
@@ -182,7 +182,7 @@ def build_world(rng: random.Random) -> list[Resource]:
                  {"team": "assistants", "model": "assistant-7b", "workload": "inference"}, name="nd-mi300x-eval-00"))
 
     # ---- vision: visionnet-l (trained on GCP A3 in April, served on Vertex AI G2/L4, fine-tuned in August)
-    for k in range(2):
+    for k in range(4):
         add(Resource("gcp", f"projects/vision-train-prod/zones/europe-west4-b/instances/a3-train-{k}", "vision-train",
                      "europe-west4", "gce", "a3-highgpu-8g", D(0), hours_between(date(2026, 4, 3), date(2026, 4, 8)),
                      {"team": "vision", "ml-model": "visionnet-l", "workload": "training"}))
@@ -1122,7 +1122,7 @@ CODECARBON_KG_PER_KWH = D("0.3804")  # what CodeCarbon's own data gives for Germ
 
 
 def codecarbon_csv(rng: random.Random, ids: Ids) -> str:
-    """CodeCarbon 2.8.x emissions.csv from `EmissionsTracker(project_name="assistant-7b-finetune")` on the
+    """CodeCarbon 2.8.x emissions.csv from `EmissionsTracker(project_name="assistant-7b")` on the
     on-prem DGX A100 in Frankfurt (8 x A100-SXM4-80GB), one row per run; timestamps are host local time."""
     experiment = ids.guid()
     rows = []
@@ -1133,7 +1133,7 @@ def codecarbon_csv(rng: random.Random, ids: Ids) -> str:
         total = cpu_kwh + gpu_kwh + ram_kwh
         emissions = total * CODECARBON_KG_PER_KWH
         end = start + timedelta(seconds=float(duration))
-        rows.append([end.strftime("%Y-%m-%dT%H:%M:%S"), "assistant-7b-finetune", ids.guid(), experiment, num(duration),
+        rows.append([end.strftime("%Y-%m-%dT%H:%M:%S"), "assistant-7b", ids.guid(), experiment, num(duration),
                      num(emissions.quantize(D("1e-12"))), num((emissions / duration).quantize(D("1e-15"))), num(cpu_w),
                      num(gpu_w), num(ram_w), num(cpu_kwh.quantize(D("1e-12"))), num(gpu_kwh.quantize(D("1e-12"))),
                      num(ram_kwh.quantize(D("1e-12"))), num(total.quantize(D("1e-12"))), "Germany", "DEU", "hesse", "", "",
@@ -1141,6 +1141,165 @@ def codecarbon_csv(rng: random.Random, ids: Ids) -> str:
                      "AMD EPYC 7742 64-Core Processor", "8", "8 x NVIDIA A100-SXM4-80GB", "8.6821", "50.1109", "1007.7",
                      "machine", "N", "1.0"])
     return csv_text(CODECARBON_HEADER, rows)
+
+
+# --------------------------------------------------------------------------------------------------
+# DCGM exporter metrics of the assistant-7b serving fleet (Azure NC96ads A100 v4, 4 x A100 80GB PCIe each)
+# --------------------------------------------------------------------------------------------------
+
+DCGM_DAY_START = datetime(2026, 10, 14, 12, 0)  # query_range window: 12:00-18:00 UTC, 2-minute step
+DCGM_SCRAPE_START = datetime(2026, 9, 15, 14, 0)  # appended scrapes: 14:00-14:05 UTC, every 30 s
+DCGM_HOSTS = ["nc-a100-serve-00", "nc-a100-serve-01"]
+
+
+class _Gpu:
+    """One A100 with an energy counter that integrates the power it reports."""
+
+    def __init__(self, rng: random.Random, ids: Ids, host: str, index: int):
+        self.rng, self.host, self.index = rng, host, index
+        self.uuid = f"GPU-{ids.guid()}"
+        self.bus = f"0000{index + 1:04X}:00:00.0"
+        self.counter_mj = rng.randint(2_400_000_000_000, 3_100_000_000_000)  # mJ since the driver loaded
+
+    def step(self, seconds: float, busy: float) -> tuple[float, float, int]:
+        util = max(0.0, min(100.0, 100 * busy + self.rng.uniform(-8, 8)))
+        power = 62 + 2.1 * util + self.rng.uniform(-6, 6)
+        self.counter_mj += int(power * seconds * 1000)
+        return round(power, 3), util, 61_000 + self.rng.randint(-400, 400)
+
+
+def _busy(t: datetime) -> float:
+    """Traffic share over the US working day (UTC), 0-1."""
+    hour = t.hour + t.minute / 60
+    return 0.35 + 0.45 * max(0.0, 1 - abs(hour - 16.5) / 6)
+
+
+def dcgm_query_range(rng: random.Random, ids: Ids) -> str:
+    """Prometheus /api/v1/query_range result ('matrix') for the fleet's DCGM power, energy and utilisation,
+    as `curl 'prometheus:9090/api/v1/query_range?query={__name__=~"DCGM_FI_DEV_(POWER_USAGE|TOTAL_ENERGY_
+    CONSUMPTION|GPU_UTIL)",namespace="assistants"}&start=...&end=...&step=120'` returns it."""
+    gpus = [_Gpu(rng, ids, host, i) for host in DCGM_HOSTS for i in range(4)]
+    series: dict[tuple[str, int], list[list[object]]] = {}
+    for step in range(181):
+        t = DCGM_DAY_START + timedelta(seconds=120 * step)
+        ts = int((t - datetime(1970, 1, 1)).total_seconds())
+        for g in gpus:
+            power, util, _ = g.step(120 if step else 0, _busy(t))
+            for metric, value in (("DCGM_FI_DEV_POWER_USAGE", f"{power:.3f}"),
+                                  ("DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", str(g.counter_mj)),
+                                  ("DCGM_FI_DEV_GPU_UTIL", str(int(util)))):
+                series.setdefault((metric, id(g)), []).append([ts, value])
+    result = []
+    for g in gpus:
+        pod = f"assistant-7b-vllm-7c9d5f8b6-{g.host[-2:]}{g.index}x"
+        for metric in ("DCGM_FI_DEV_POWER_USAGE", "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", "DCGM_FI_DEV_GPU_UTIL"):
+            labels = {"__name__": metric, "DCGM_FI_DRIVER_VERSION": "550.90.07", "UUID": g.uuid, "container": "vllm",
+                      "device": f"nvidia{g.index}", "gpu": str(g.index), "hostname": g.host,
+                      "instance": f"10.240.0.{12 + DCGM_HOSTS.index(g.host)}:9400", "job": "dcgm-exporter",
+                      "model": "assistant-7b", "modelName": "NVIDIA A100 80GB PCIe", "namespace": "assistants",
+                      "pci_bus_id": g.bus, "pod": pod, "team": "assistants"}
+            result.append({"metric": labels, "values": series[(metric, id(g))]})
+    return json.dumps({"status": "success", "data": {"resultType": "matrix", "result": result}}, separators=(",", ":")) + "\n"
+
+
+def dcgm_scrapes(rng: random.Random, ids: Ids) -> str:
+    """Eleven `curl -s nc-a100-serve-02:9400/metrics` scrapes appended to one file, each sample with its
+    millisecond time stamp (as the scrape job wrote them), from an exporter still using `Hostname`."""
+    host = "nc-a100-serve-02"
+    gpus = [_Gpu(rng, ids, host, i) for i in range(4)]
+    help_type = {
+        "DCGM_FI_DEV_POWER_USAGE": ("Power draw (in W).", "gauge"),
+        "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION": ("Total energy consumption since boot (in mJ).", "counter"),
+        "DCGM_FI_DEV_GPU_UTIL": ("GPU utilization (in %).", "gauge"),
+    }
+    lines: list[str] = []
+    for step in range(11):
+        t = DCGM_SCRAPE_START + timedelta(seconds=30 * step)
+        ms = int((t - datetime(1970, 1, 1)).total_seconds() * 1000) + rng.randint(0, 40)
+        readings = [g.step(30 if step else 0, _busy(t)) for g in gpus]
+        for metric, (help_text, kind) in help_type.items():
+            lines += [f"# HELP {metric} {help_text}", f"# TYPE {metric} {kind}"]
+            for g, (power, util, _) in zip(gpus, readings, strict=True):
+                value = {"DCGM_FI_DEV_POWER_USAGE": f"{power:.6f}", "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION": str(g.counter_mj),
+                         "DCGM_FI_DEV_GPU_UTIL": str(int(util))}[metric]
+                lines.append(f'{metric}{{gpu="{g.index}",UUID="{g.uuid}",pci_bus_id="{g.bus}",device="nvidia{g.index}",'
+                             f'modelName="NVIDIA A100 80GB PCIe",Hostname="{host}",DCGM_FI_DRIVER_VERSION="550.90.07"}} '
+                             f"{value} {ms}")
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------------------------------
+# Serving: inference request counts per model and day; GPU host mapping to billed resources
+# --------------------------------------------------------------------------------------------------
+
+REQUESTS_HEADER = ["period_start", "period_end", "model", "team", "requests", "input_tokens", "output_tokens"]
+SERVING = [  # model, team, first day, requests/day at start, at the end of October, tokens in/out per request
+    ("ranker-v3", "search", date(2026, 4, 20), 30_000_000, 55_000_000, None),
+    ("assistant-7b", "assistants", date(2026, 4, 15), 400_000, 1_600_000, (850, 320)),
+    ("visionnet-l", "vision", date(2026, 4, 15), 6_000_000, 14_000_000, None),
+]
+
+
+def requests_csv(rng: random.Random) -> str:
+    """Daily request counts from the serving gateways' logs (UTC days), plus atlas-30b's evaluation traffic."""
+    rows = []
+    for day in days(FIRST_DAY, LAST_DAY):
+        start, end = _iso(day), _iso(day + timedelta(days=1))
+        for model, team, first, at_start, at_end, tokens in SERVING:
+            if day < first:
+                continue
+            share = (day - first).days / (LAST_DAY - first).days
+            weekend = 0.85 if day.weekday() >= 5 else 1.0
+            n = int((at_start + (at_end - at_start) * share) * weekend * rng.uniform(0.97, 1.03))
+            tin, tout = (("", "") if tokens is None else
+                         (str(int(n * tokens[0] * rng.uniform(0.95, 1.05))), str(int(n * tokens[1] * rng.uniform(0.95, 1.05)))))
+            rows.append([start, end, model, team, str(n), tin, tout])
+        if date(2026, 10, 1) <= day and day.weekday() < 5:
+            n = rng.randint(2000, 5000)
+            rows.append([start, end, "atlas-30b", "research", str(n), str(n * 1200), str(n * 600)])
+    return csv_text(REQUESTS_HEADER, rows)
+
+
+MAPPING_HEADER = ["host", "gpu", "start", "end", "team", "model", "workload", "job", "resource_id"]
+
+
+def telemetry_mapping_csv() -> str:
+    """Which billed resource each GPU host runs as, and what it worked for (kept by the platform team)."""
+    rows = [[host, "", "2026-04-15T00:00:00Z", "", "assistants", "assistant-7b", "inference", "assistant-7b-serving",
+             _arm("assistants-prod", "rg-assistant-serving", "virtualMachines", host)]
+            for host in ("nc-a100-serve-00", "nc-a100-serve-01", "nc-a100-serve-02")]
+    rows.append([SMOKE_INSTANCE, "", _iso(SMOKE_START), _iso(SMOKE_START + timedelta(hours=3)), "research", "atlas-30b",
+                 "training", "atlas-30b-smoke", SMOKE_INSTANCE])
+    rows.append(["fra-dgx-01", "", "", "", "assistants", "assistant-7b", "training", "assistant-7b-finetune", ""])
+    return csv_text(MAPPING_HEADER, rows)
+
+
+# --------------------------------------------------------------------------------------------------
+# Reference inputs for the market-based method
+# --------------------------------------------------------------------------------------------------
+
+INSTRUMENTS_HEADER = ["instrument_id", "instrument_type", "zone", "provider", "region_id", "period_start", "period_end",
+                      "covered_mwh", "covered_share", "factor_g_per_kwh", "certification", "note"]
+
+
+def instruments_csv() -> str:
+    """Guarantees of Origin the organisation bought for its EU training regions in 2026."""
+    rows = [
+        ["GO-SE-2026-004187", "go", "SE", "azure", "swedencentral", "2026-04-01", "2026-12-31", "8", "", "0",
+         "EECS Guarantee of Origin, hydro, issued and cancelled in the Swedish registry (Cesar)",
+         "bought for the assistants training subscription in Sweden Central"],
+        ["GO-NL-2026-017730", "go", "NL", "gcp", "europe-west4", "2026-04-01", "2026-06-30", "3", "", "0",
+         "EECS Guarantee of Origin, offshore wind, issued and cancelled by VertiCer",
+         "bought for visionnet-l training in europe-west4"],
+    ]
+    return csv_text(INSTRUMENTS_HEADER, rows)
+
+
+def residual_mix_csv() -> str:
+    """ILLUSTRATIVE residual-mix factors: AIB publishes the real ones under terms that do not allow shipping them."""
+    source = "ILLUSTRATIVE demo value, not AIB data: replace with the AIB European Residual Mix for the reporting year"
+    rows = [[zone, "2026", value, source] for zone, value in (("SE", "38"), ("NL", "498"), ("IE", "412"), ("DE", "701"))]
+    return csv_text(["zone", "year", "factor_g_per_kwh", "source"], rows)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1152,6 +1311,10 @@ INGEST_OPTIONS = {  # what a user would pass as flags to `footprint ingest` for 
     "telemetry/nvidia-smi/atlas-30b-smoke_p5.48xlarge_2026-09-02.csv": {
         "host": SMOKE_INSTANCE, "provider": "aws", "region": "us-east-1", "team": "research", "model": "atlas-30b",
         "workload": "training", "job": "atlas-30b-smoke"},
+    "telemetry/dcgm/assistant-7b-serving_query_range_2026-10-14.json": {
+        "provider": "azure", "region": "eastus", "workload": "inference"},
+    "telemetry/dcgm/nc-a100-serve-02_dcgm-exporter_scrapes_2026-09-15.txt": {
+        "provider": "azure", "region": "eastus", "team": "assistants", "model": "assistant-7b", "workload": "inference"},
     "telemetry/codecarbon/fra-dgx-01/emissions.csv": {
         "host": "fra-dgx-01", "provider": "onprem", "region": "onprem-fra-1", "team": "assistants",
         "model": "assistant-7b", "workload": "training", "job": "assistant-7b-finetune"},
@@ -1210,7 +1373,13 @@ def generate(out: Path) -> list[str]:
 
     files.append(("telemetry/nvidia-smi/atlas-30b-smoke_p5.48xlarge_2026-09-02.csv", nvidia_smi_log(rng, ids)))
     files.append(("telemetry/codecarbon/fra-dgx-01/emissions.csv", codecarbon_csv(rng, ids)))
+    files.append(("telemetry/dcgm/assistant-7b-serving_query_range_2026-10-14.json", dcgm_query_range(rng, ids)))
+    files.append(("telemetry/dcgm/nc-a100-serve-02_dcgm-exporter_scrapes_2026-09-15.txt", dcgm_scrapes(rng, ids)))
 
+    files.append(("telemetry/requests/inference_requests_2026-04_2026-10.csv", requests_csv(rng)))
+    files.append(("telemetry/mapping/gpu_hosts.csv", telemetry_mapping_csv()))
+    files.append(("reference/instruments/guarantees_of_origin_2026.csv", instruments_csv()))
+    files.append(("reference/residual_mix/ILLUSTRATIVE_residual_mix_2026.csv", residual_mix_csv()))
     files.append(("manifest.toml", manifest_toml()))
 
     for rel, text in files:
