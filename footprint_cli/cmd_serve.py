@@ -70,4 +70,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"note: {db} does not exist yet; the dashboard starts empty until you upload a file", flush=True)
     env = {**os.environ, "FOOTPRINT_DB": str(db)}
     print(f"starting the dashboard on http://localhost:{args.port} (database {db})", flush=True)
-    return subprocess.call(streamlit_command(app, args.port, headless=args.headless), env=env)
+    cmd = streamlit_command(app, args.port, headless=args.headless)
+    if os.name == "posix":  # become the server, so Ctrl+C and a supervisor's SIGTERM reach it directly
+        os.execve(cmd[0], cmd, env)
+    return subprocess.call(cmd, env=env)
