@@ -65,7 +65,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"{db} does not exist yet: building the demo database first", flush=True)
         result = build_demo(db, wait_s=settings.lock_wait_s)
         if result.errors:
-            raise CliError(f"the demo database could not be built ({result.errors} file(s) failed, see above)")
+            raise CliError(
+                f"the demo database could not be built ({result.errors} file(s) failed, see above); "
+                "`footprint demo` retries the files that are missing"
+            )
     elif not db.exists():
         print(f"note: {db} does not exist yet; the dashboard starts empty until you upload a file", flush=True)
     env = {**os.environ, "FOOTPRINT_DB": str(db)}

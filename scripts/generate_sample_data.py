@@ -80,7 +80,10 @@ class Resource:
     name: str = ""
 
 
-def hours_between(start: date, end: date, per_day: Decimal = Decimal(24)) -> Callable[[date], Decimal]:  # noqa: B008
+FULL_DAY_H = D(24)
+
+
+def hours_between(start: date, end: date, per_day: Decimal = FULL_DAY_H) -> Callable[[date], Decimal]:
     return lambda d: per_day if start <= d <= end else D(0)
 
 
