@@ -15,6 +15,7 @@ import duckdb
 
 # Modules with a `refresh(con)` function, in dependency order.
 STEPS: list[str] = [
+    "footprint.attribution",  # first: team, model, workload of every billing row
     "footprint.telemetry",  # measured energy matched to bill rows, and what no bill covers
     "footprint.estimation",  # after footprint.attribution and footprint.telemetry: reads their tables
     "footprint.aggregates",  # last: the dashboard's pre-aggregated tables, from everything above
