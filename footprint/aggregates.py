@@ -12,6 +12,7 @@ Nothing here estimates anything: it only re-adds what the estimation produced.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -61,7 +62,9 @@ def _reaggregate(m: Metric) -> str:
 
 
 def metrics_signature() -> str:
-    return json.dumps([[m.name, m.sql, m.kind] for m in METRICS])
+    """What the tables were built with: the metric definitions and the SQL of every aggregate table."""
+    text = json.dumps([[m.name, m.sql, m.kind] for m in METRICS]) + "".join(sql(n) for n in TABLES.values())
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _batches_signature(con: duckdb.DuckDBPyConnection) -> str:
@@ -153,10 +156,13 @@ def costs(
 
 
 def kpis(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, Any]:
-    """The headline figures: every metric's total and the cost per currency, as summary() reports them."""
-    frame = totals(con, filters)
+    """The headline figures: every metric's total and the cost per currency, as summary() reports them,
+    and `footprint_rows` (billing rows plus telemetry activity), which says whether the scope holds anything."""
+    values = [f"{_reaggregate(m)} AS {m.name}" for m in METRICS] + ["sum(footprint_rows) AS footprint_rows"]
+    frame = _grouped(con, "agg_footprint_day", filters, [], values)
     out: dict[str, Any] = {k: (None if pd.isna(v) else v) for k, v in frame.iloc[0].to_dict().items()}
     out["line_items"] = int(out.get("line_items") or 0)
+    out["footprint_rows"] = int(out.get("footprint_rows") or 0)  # billing rows and telemetry activity
     cost = costs(con, filters)
     out["cost"] = {str(r.billing_currency): float(r.billed_cost) for r in cost.itertuples()}
     return out
@@ -284,10 +290,12 @@ def telemetry_power(con: duckdb.DuckDBPyConnection, filters: Filters, by: str = 
 
 def reconciliation(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Measured vs modelled accelerator energy per billed resource the telemetry covered."""
-    keys = ["coalesce(resource_id, '(no resource id)') AS resource_id", "model"]
-    values = [*_sums("measured_device_hours", "measured_energy_kwh", "modelled_accelerator_energy_kwh"),
-              "sum(measured_energy_kwh) / nullif(sum(modelled_accelerator_energy_kwh), 0) AS measured_to_modelled"]
-    return _grouped(con, "agg_reconciliation_day", filters, keys, values, order="measured_energy_kwh DESC, 1")
+    values = ["string_agg(DISTINCT model, ', ') AS model",
+              *_sums("billed_device_hours", "measured_device_hours", "measured_energy_kwh", "modelled_same_hours_kwh",
+                     "modelled_row_accelerator_energy_kwh"),
+              "CASE WHEN sum(modelled_same_hours_kwh) > 0 THEN sum(measured_energy_kwh) / sum(modelled_same_hours_kwh) "
+              "END AS measured_to_modelled"]
+    return _grouped(con, "agg_reconciliation_day", filters, ["resource_id"], values, order="measured_energy_kwh DESC, 1")
 
 
 def batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -26,7 +26,7 @@ st.markdown(
 )
 
 k = data.query("kpis", f)
-if not k["line_items"]:
+if not k["footprint_rows"]:
     st.info(components.EMPTY_FILTERS)
     st.stop()
 LOCATION = components.TREND_MEASURES["Location-based emissions"]

@@ -20,7 +20,7 @@ st.markdown(
 )
 
 k = data.query("kpis", f)
-if not k["line_items"]:
+if not k["footprint_rows"]:
     st.info(components.EMPTY_FILTERS)
     st.stop()
 cols = st.columns(3)

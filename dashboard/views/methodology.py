@@ -34,7 +34,7 @@ if not data.has_data():
     st.stop()
 st.caption(components.scope_text(f))
 k = data.query("kpis", f)
-if not k["line_items"]:
+if not k["footprint_rows"]:
     st.info(components.EMPTY_FILTERS)
     st.stop()
 

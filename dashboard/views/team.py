@@ -36,7 +36,7 @@ scope = replace(f, team=[picked])
 st.caption(components.scope_text(scope))
 
 k = data.query("kpis", scope)
-if not k["line_items"]:
+if not k["footprint_rows"]:
     st.info(components.EMPTY_FILTERS)
     st.stop()
 components.headline_cards(k)

@@ -64,17 +64,22 @@ recon = data.query("reconciliation", f)
 components.chart(
     recon,
     lambda d: charts.scatter_vs(d, Measure("measured_energy_kwh", "Measured", "energy"),
-                                Measure("modelled_accelerator_energy_kwh", "Modelled", "energy"), "resource_id",
-                                "Measured vs modelled accelerator energy per resource"),
+                                Measure("modelled_same_hours_kwh", "Modelled for the same device-hours", "energy"),
+                                "resource_id", "Measured vs modelled accelerator energy per resource"),
     name="measured-vs-modelled",
     empty="No billed resource in this scope is covered by telemetry, so there is nothing to reconcile.",
 )
 if not recon.empty:
+    st.caption("Modelled energy is compared for the device-hours the telemetry covered; the whole billed row's "
+               "modelled energy is given beside it. A ratio below 1 means the GPUs drew less than the model's "
+               "utilisation assumption.")
     components.table(
         recon, name="reconciliation-table",
         column_config={
+            "billed_device_hours": components.number_column("Device-hours billed (h)", 1),
             "measured_device_hours": components.number_column("Device-hours measured (h)", 1),
-            "modelled_accelerator_energy_kwh": components.number_column("Modelled instead (kWh)", 2),
+            "modelled_same_hours_kwh": components.number_column("Modelled, same hours (kWh)", 2),
+            "modelled_row_accelerator_energy_kwh": components.number_column("Modelled, whole rows (kWh)", 2),
             "measured_to_modelled": components.number_column("Measured / modelled", 2),
         },
     )

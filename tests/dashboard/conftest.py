@@ -1,49 +1,56 @@
-"""Fixtures for the dashboard tests: a database built from real sample files, and AppTest drivers.
+"""Fixtures for the dashboard tests: databases built from real sample files, and AppTest drivers.
 
-The sample database is built once per session from the shared sample exports (ingest + refresh, as a
-user would) and copied for every test that writes, so tests never see each other's uploads.
+`demo_db` is the demo organisation (sample_data/, loaded as `footprint demo` loads it: teams, models,
+three clouds, telemetry); `focus_db` holds only the FinOps Foundation's FOCUS sample, so totals can be
+checked against the raw file. Both are built once per session, as a user would build them (ingest +
+refresh), and copied for every test that writes, so tests never see each other's uploads.
 """
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 from support import REPO, SAMPLE_EXPORTS
 
+from footprint import aggregates, units
 from footprint.pipeline import refresh
+from footprint.queries import Filters, summary
 from footprint.store import connection
+from footprint_cli.cmd_demo import build_demo
 from ingest import ingest_file
 
 APP = REPO / "dashboard" / "app.py"
 FOCUS_SAMPLE = SAMPLE_EXPORTS / "focus" / "focus-1.0_finops-foundation_sample_1000.csv"
-CUR_SAMPLE = SAMPLE_EXPORTS / "aws-cur" / "focus-converters_sample-anonymous-aws-export-dataset.csv"
-SAMPLE_FILES = [FOCUS_SAMPLE]
-UPLOAD_FILE = CUR_SAMPLE  # a second, different bill the upload tests add
-
-
-def build_db(path: Path, files: list[Path]) -> Path:
-    with connection(path) as con:
-        for file in files:
-            result = ingest_file(con, file)
-            assert result.status == "loaded", result.error
-        refresh(con)
-    return path
+PAGES = ["overview", "team", "models", "energy", "emissions", "telemetry", "upload", "methodology"]
 
 
 @pytest.fixture(scope="session")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_db(tmp_path_factory.mktemp("sample-db") / "footprint.duckdb", SAMPLE_FILES)
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("demo-db") / "footprint.duckdb"
+    result = build_demo(db, echo=lambda line: None)
+    assert result.errors == 0, [r.error for r in result.results if r.status == "error"]
+    return db
+
+
+@pytest.fixture(scope="session")
+def focus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("focus-db") / "footprint.duckdb"
+    with connection(db) as con:
+        result = ingest_file(con, FOCUS_SAMPLE)
+        assert result.status == "loaded", result.error
+        refresh(con)
+    return db
 
 
 @pytest.fixture
-def app_db(sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A private copy of the sample database that the app under test ($FOOTPRINT_DB) opens."""
+def app_db(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A private copy of the demo database that the app under test ($FOOTPRINT_DB) opens."""
     copy = tmp_path / "footprint.duckdb"
-    shutil.copy(sample_db, copy)
+    shutil.copy(demo_db, copy)
     monkeypatch.setenv("FOOTPRINT_DB", str(copy))
     yield copy
 
@@ -59,16 +66,47 @@ def _open(page: str | None = None, query: dict[str, str | list[str]] | None = No
 
 
 @pytest.fixture
-def open_app(app_db: Path):  # type: ignore[no-untyped-def]
+def open_app(app_db: Path) -> Callable[..., AppTest]:
     """open_app(page=None, query=None): the app run on the test's database, landed on a view."""
     return _open
 
 
-def cards(at: AppTest) -> dict[str, str]:
+def _cards(at: AppTest) -> dict[str, str]:
     """Headline cards as label -> shown text."""
     return {m.label: m.value for m in at.metric}
 
 
+def _expected_cards(db: Path, f: Filters) -> dict[str, str]:
+    """The Overview's cards as summary() (computed on the line items) says they must read."""
+    with connection(db, read_only=True) as con:
+        s = summary(con, f)
+    return {
+        "IT energy": units.energy(s["energy_kwh"]),
+        "Facility energy": units.energy(s["facility_energy_kwh"]),
+        "Location-based emissions": units.co2e(s["scope2_location_kgco2e"]),
+        "Market-based emissions": units.co2e(s["scope2_market_kgco2e"]),
+        "Cost": units.money_by_currency(s["cost"]),
+        "Coverage": units.percent(s["coverage"]),
+        "Measured share": units.percent(s["measured_share"]),
+        "Line items": units.number(s["line_items"], 0),
+    }
+
+
+def _options_of(db: Path) -> dict:
+    with connection(db, read_only=True) as con:
+        return aggregates.filter_options(con)
+
+
 @pytest.fixture
-def card_values():  # type: ignore[no-untyped-def]
-    return cards
+def cards() -> Callable[[AppTest], dict[str, str]]:
+    return _cards
+
+
+@pytest.fixture
+def expected_cards() -> Callable[[Path, Filters], dict[str, str]]:
+    return _expected_cards
+
+
+@pytest.fixture
+def options_of() -> Callable[[Path], dict]:
+    return _options_of

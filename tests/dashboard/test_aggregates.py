@@ -49,15 +49,15 @@ def filter_cases(db: Path) -> list[Filters]:
     return cases
 
 
-def test_kpis_equal_summary_for_every_filter(sample_db: Path):
-    with connection(sample_db, read_only=True) as con:
-        for f in filter_cases(sample_db):
+def test_kpis_equal_summary_for_every_filter(demo_db: Path):
+    with connection(demo_db, read_only=True) as con:
+        for f in filter_cases(demo_db):
             _same(aggregates.kpis(con, f), summary(con, f))
 
 
 @pytest.mark.parametrize("by", [["provider"], ["region"], ["service"], ["team", "model"], ["workload"]])
-def test_groups_equal_summary_groups(sample_db: Path, by: list[str]):
-    with connection(sample_db, read_only=True) as con:
+def test_groups_equal_summary_groups(demo_db: Path, by: list[str]):
+    with connection(demo_db, read_only=True) as con:
         ref = summary(con, Filters(), by)
         got = aggregates.totals(con, Filters(), by=by)
         assert len(got) == len(ref["groups"])
@@ -69,24 +69,24 @@ def test_groups_equal_summary_groups(sample_db: Path, by: list[str]):
                     assert row[m.name] == pytest.approx(g[m.name], rel=1e-9, abs=1e-9), (g["key"], m.name)
 
 
-def test_total_cost_equals_the_raw_export(sample_db: Path):
+def test_total_cost_equals_the_raw_export(focus_db: Path):
     expected = raw_sum(FOCUS_SAMPLE, "BilledCost", group="BillingCurrency")
-    with connection(sample_db, read_only=True) as con:
+    with connection(focus_db, read_only=True) as con:
         got = aggregates.costs(con, Filters())
     # DuckDB sums DECIMAL(38,18) exactly; both sides are that exact sum, rounded once to a float
     assert {r.billing_currency: r.billed_cost for r in got.itertuples()} == {k: float(v) for k, v in expected.items()}
 
 
-def test_monthly_series_add_up_to_the_total(sample_db: Path):
-    with connection(sample_db, read_only=True) as con:
+def test_monthly_series_add_up_to_the_total(demo_db: Path):
+    with connection(demo_db, read_only=True) as con:
         series = aggregates.totals(con, Filters(), by=["provider"], grain="day")
         total = summary(con, Filters())
     assert series["line_items"].sum() == total["line_items"]
     assert series["energy_kwh"].sum() == pytest.approx(total["energy_kwh"], rel=1e-9)
 
 
-def test_month_on_month_matches_monthly_summaries(sample_db: Path):
-    with connection(sample_db, read_only=True) as con:
+def test_month_on_month_matches_monthly_summaries(demo_db: Path):
+    with connection(demo_db, read_only=True) as con:
         mom = aggregates.month_on_month(con, Filters(), by="provider", metric="energy_kwh")
         monthly = summary(con, Filters(), ["month", "provider"])["groups"]
     this = mom["this_month"].iloc[0].strftime("%Y-%m")
@@ -95,8 +95,8 @@ def test_month_on_month_matches_monthly_summaries(sample_db: Path):
         assert row.current_value == pytest.approx(want, rel=1e-9, abs=1e-12)
 
 
-def test_top_resources_rank_by_energy(sample_db: Path):
-    with connection(sample_db, read_only=True) as con:
+def test_top_resources_rank_by_energy(demo_db: Path):
+    with connection(demo_db, read_only=True) as con:
         top = aggregates.top_resources(con, Filters(), limit=5)
         direct = con.execute(
             "SELECT coalesce(resource_id, '(no resource id)'), sum(energy_kwh) FROM v_footprint "
@@ -106,8 +106,8 @@ def test_top_resources_rank_by_energy(sample_db: Path):
     assert list(top["energy_kwh"]) == pytest.approx([r[1] for r in direct], rel=1e-9)
 
 
-def test_unmodelled_and_estimated_cost_make_up_the_usage_cost(sample_db: Path):
-    with connection(sample_db, read_only=True) as con:
+def test_unmodelled_and_estimated_cost_make_up_the_usage_cost(demo_db: Path):
+    with connection(demo_db, read_only=True) as con:
         methods = aggregates.method_shares(con, Filters())
         unknown = aggregates.unmodelled_usage(con, Filters(), limit=10_000)
         usage = con.execute("SELECT CAST(sum(usage_cost) AS DOUBLE) FROM v_footprint").fetchone()[0]
@@ -117,15 +117,33 @@ def test_unmodelled_and_estimated_cost_make_up_the_usage_cost(sample_db: Path):
     assert unknown["usage_cost"].sum() == pytest.approx(not_estimated, rel=1e-9, abs=1e-9)
 
 
-def test_staleness_is_detected(sample_db: Path, tmp_path: Path):
+def test_staleness_is_detected(demo_db: Path, tmp_path: Path):
     import shutil
 
+    from footprint.pipeline import refresh
     from ingest import ingest_file
 
     db = tmp_path / "copy.duckdb"
-    shutil.copy(sample_db, db)
+    shutil.copy(demo_db, db)
     with connection(db) as con:
         assert aggregates.is_current(con)
-        spec = sorted((SAMPLE_EXPORTS / "focus" / "spec-examples-v1.2").glob("*.csv"))[0]
-        assert ingest_file(con, spec).status == "loaded"
+        assert ingest_file(con, FOCUS_SAMPLE).status == "loaded"
         assert not aggregates.is_current(con)  # loaded, not yet refreshed
+        refresh(con)
+        assert aggregates.is_current(con)
+
+
+def test_reconciliation_is_the_telemetry_modules_reconciliation(demo_db: Path):
+    from footprint.telemetry.reconcile import reconciliation
+
+    with connection(demo_db, read_only=True) as con:
+        ours = aggregates.reconciliation(con, Filters())
+        theirs = reconciliation(con, "resource")
+    assert len(theirs) > 0, "the demo should hold telemetry that covers billed resources"
+    got = {r["resource_id"]: r for r in ours.to_dict("records")}
+    assert set(got) == {t["resource"] for t in theirs}
+    for t in theirs:
+        row = got[t["resource"]]
+        assert row["measured_energy_kwh"] == pytest.approx(t["measured_accelerator_energy_kwh"], rel=1e-12)
+        assert row["modelled_same_hours_kwh"] == pytest.approx(t["modelled_accelerator_energy_kwh"], rel=1e-12)
+        assert row["measured_to_modelled"] == pytest.approx(t["measured_to_modelled_ratio"], rel=1e-12)

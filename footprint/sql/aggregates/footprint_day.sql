@@ -14,6 +14,7 @@ SELECT
     accelerator_model,
     billing_currency,
     {metrics},
+    count(*) AS footprint_rows,  -- billing line items and telemetry activity: whether a scope holds anything
     sum(billed_cost) AS billed_cost
 FROM v_footprint
 GROUP BY ALL

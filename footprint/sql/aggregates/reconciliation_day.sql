@@ -1,6 +1,8 @@
 -- Measured vs modelled accelerator energy where telemetry covered a billed resource, per UTC day,
--- resource and filterable dimensions: the Telemetry page's reconciliation. The modelled figure is the one
--- the measurement replaced (kept by the estimation for audit).
+-- resource and filterable dimensions: the Telemetry page's reconciliation, filterable like every page.
+-- The modelled figure compared is the model's energy for the same device-hours the telemetry covered,
+-- exactly as footprint/sql/telemetry/reconcile.sql defines it (row's modelled accelerator energy x
+-- measured / billed device-hours, at most the whole row); the whole row's modelled energy is kept beside it.
 CREATE OR REPLACE TABLE agg_reconciliation_day AS
 SELECT
     CAST(charge_period_start AS DATE) AS charge_day,
@@ -13,10 +15,14 @@ SELECT
     accelerator_model,
     resource_id,
     count(*) AS line_items,
+    sum(device_hours) AS billed_device_hours,
     sum(measured_device_hours) AS measured_device_hours,
     sum(measured_energy_kwh) AS measured_energy_kwh,
-    sum(modelled_accelerator_energy_kwh) AS modelled_accelerator_energy_kwh
+    sum(modelled_accelerator_energy_kwh
+        * CASE WHEN device_hours > 0 THEN least(1.0, measured_device_hours / device_hours) END)
+        AS modelled_same_hours_kwh,
+    sum(modelled_accelerator_energy_kwh) AS modelled_row_accelerator_energy_kwh
 FROM v_footprint
-WHERE source = 'billing' AND measured_energy_kwh > 0
+WHERE source = 'billing' AND coalesce(measured_device_hours, 0) > 0
 GROUP BY ALL
 ORDER BY charge_day;
