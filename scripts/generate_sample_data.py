@@ -1286,7 +1286,7 @@ INSTRUMENTS_HEADER = ["instrument_id", "instrument_type", "zone", "provider", "r
 
 
 def instruments_csv() -> str:
-    """Guarantees of Origin the organisation bought for its EU training regions in 2026."""
+    """Guarantees of Origin for the EU training regions and unbundled RECs for us-east-1, bought for 2026."""
     rows = [
         ["GO-SE-2026-004187", "go", "SE", "azure", "swedencentral", "2026-04-01", "2026-12-31", "8", "", "0",
          "EECS Guarantee of Origin, hydro, issued and cancelled in the Swedish registry (Cesar)",
@@ -1294,6 +1294,9 @@ def instruments_csv() -> str:
         ["GO-NL-2026-017730", "go", "NL", "gcp", "europe-west4", "2026-04-01", "2026-06-30", "3", "", "0",
          "EECS Guarantee of Origin, offshore wind, issued and cancelled by VertiCer",
          "bought for visionnet-l training in europe-west4"],
+        ["REC-US-2026-GE-55812", "rec", "SRVC", "aws", "us-east-1", "2026-01-01", "2026-12-31", "20", "", "0",
+         "Green-e Energy certified RECs, wind, PJM vintage 2026, retired on behalf of Juniper Labs",
+         "unbundled RECs for the AWS us-east-1 GPU fleet"],
     ]
     return csv_text(INSTRUMENTS_HEADER, rows)
 
