@@ -230,7 +230,7 @@ def build_grid_factors(grid: Path) -> None:
         if r["Code"] == "OWID_WRL":
             rows.append(["world", "WORLD", year, value, "lifecycle", "ember"])
         elif iso3_to_2.get(r["Code"]) and iso3_to_2[r["Code"]] != "US":  # US: eGRID (direct) instead
-            rows.append(["country", iso3_to_2[r["Code"]], year, value, "lifecycle", "ember"])
+            rows.append(["country", iso3_to_2[r["Code"]], year, value, "lifecycle", "ember;iso_countries"])
     for path in sorted((grid / "gcp_region_carbon_info").glob("20*.csv")):
         year = int(path.stem)
         for r in _read(path):

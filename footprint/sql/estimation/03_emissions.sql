@@ -5,21 +5,26 @@
 -- Facility energy. A telemetry source that had already applied a PUE of unknown value keeps its energy
 -- as facility energy (PUE 1 applied here) so no PUE is ever applied twice.
 CREATE OR REPLACE TEMP TABLE _fp_fac AS
+WITH p AS (
+    SELECT
+        u.item_id, u.energy_kwh_low, u.energy_kwh, u.energy_kwh_high,
+        CASE WHEN u.pue_included AND u.pue_in_source IS NULL THEN 1.0 ELSE p.pue END AS applied_pue,
+        CASE WHEN u.pue_included AND u.pue_in_source IS NULL
+             THEN 'included in the measured energy by the source (value not reported)'
+             WHEN u.pue_included THEN p.pue_source || '; source PUE ' || u.pue_in_source || ' divided out'
+             ELSE p.pue_source END AS pue_source,
+        CASE WHEN u.pue_included AND u.pue_in_source IS NULL THEN NULL ELSE p.pue_year END AS pue_year
+    FROM _fp_usage u
+    JOIN _fp_pue p
+      ON p.provider = u.provider AND p.region_id IS NOT DISTINCT FROM u.region_id
+     AND p.usage_year = year(u.charge_period_start)
+)
 SELECT
-    u.item_id,
-    CASE WHEN u.pue_included AND u.pue_in_source IS NULL THEN 1.0 ELSE p.pue END AS pue,
-    CASE WHEN u.pue_included AND u.pue_in_source IS NULL
-         THEN 'included in the measured energy by the source (value not reported)'
-         WHEN u.pue_included THEN p.pue_source || '; source PUE ' || u.pue_in_source || ' divided out'
-         ELSE p.pue_source END AS pue_source,
-    CASE WHEN u.pue_included AND u.pue_in_source IS NULL THEN NULL ELSE p.pue_year END AS pue_year,
-    fp_facility_kwh(u.energy_kwh_low, pue) AS facility_energy_kwh_low,
-    fp_facility_kwh(u.energy_kwh, pue) AS facility_energy_kwh,
-    fp_facility_kwh(u.energy_kwh_high, pue) AS facility_energy_kwh_high
-FROM _fp_usage u
-JOIN _fp_pue p
-  ON p.provider = u.provider AND p.region_id IS NOT DISTINCT FROM u.region_id
- AND p.usage_year = year(u.charge_period_start);
+    item_id, applied_pue AS pue, pue_source, pue_year,
+    fp_facility_kwh(energy_kwh_low, applied_pue) AS facility_energy_kwh_low,
+    fp_facility_kwh(energy_kwh, applied_pue) AS facility_energy_kwh,
+    fp_facility_kwh(energy_kwh_high, applied_pue) AS facility_energy_kwh_high
+FROM p;
 
 CREATE OR REPLACE TEMP TABLE _fp_world AS
 SELECT y.usage_year, g.year, g.intensity_g_per_kwh, g.basis, g.source_id
@@ -59,7 +64,7 @@ SELECT
     CASE WHEN hourly THEN 'hourly:' || grid_zone WHEN b_factor IS NOT NULL THEN zone_type || ':' || zone
          WHEN pa_factor IS NOT NULL THEN 'provider:' || provider ELSE 'world' END AS location_factor_zone,
     CASE WHEN hourly THEN 'input_hourly_factors (' || h_source || ')'
-         WHEN b_factor IS NOT NULL THEN b_source || ' ' || zone || ' ' || b_year
+         WHEN b_factor IS NOT NULL THEN split_part(b_source, ';', 1) || ' ' || zone || ' ' || b_year
          WHEN pa_factor IS NOT NULL
              THEN 'mean of ' || pa_regions || ' ' || provider || ' regions (region '
                   || coalesce(region_id, 'not given') || ' not mapped)'
