@@ -27,7 +27,7 @@ import duckdb
 import pytest
 from support import SAMPLE_DATA
 
-from footprint_cli.cmd_demo import demo_files, is_data_file, read_manifest
+from footprint_cli.cmd_demo import build_demo, demo_files, is_data_file, read_manifest
 from footprint_cli.cmd_serve import needs_demo, streamlit_command
 from footprint_cli.main import CliError, main
 
@@ -131,14 +131,19 @@ def test_a_second_run_reports_every_file_as_already_loaded(demo: Built) -> None:
 
 
 def test_force_rebuilds_from_scratch(tmp_path: Path) -> None:
+    root = tmp_path / "sample_data"
+    (root / "generated").mkdir(parents=True)
+    reqs = "period_start,period_end,model,requests\n2026-10-01T00:00:00Z,2026-10-02T00:00:00Z,m1,42\n"
+    (root / "generated" / "requests.csv").write_text(reqs)
     db = tmp_path / "demo.duckdb"
     con = duckdb.connect(str(db))
     con.execute("CREATE TABLE leftover (x INTEGER)")
     con.close()
-    status, output = _run("demo", "--db", str(db), "--force")
-    assert status == 0, output
+    lines: list[str] = []
+    result = build_demo(db, force=True, root=root, echo=lines.append)
+    assert result.errors == 0 and lines[0] == f"removed {db}"
     assert _query(db, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'leftover'") == [(0,)]
-    assert _query(db, "SELECT min(batch_id), count(*) FROM ingest_batches") == [(1, len(demo_files(SAMPLE_DATA)))]
+    assert _query(db, "SELECT batch_id, file_name FROM ingest_batches") == [(1, "requests.csv")]
 
 
 # --- the story ---------------------------------------------------------------------------------------------
@@ -290,8 +295,6 @@ def test_a_bad_file_fails_the_command_with_one_line_and_loads_the_rest(tmp_path:
     (root / "generated" / "broken.csv").write_text("not,a,known,export\n1,2,3,4\n")
     reqs = "period_start,period_end,model,requests\n2026-10-01T00:00:00Z,2026-10-02T00:00:00Z,m1,42\n"
     (root / "generated" / "requests.csv").write_text(reqs)
-    from footprint_cli.cmd_demo import build_demo
-
     lines: list[str] = []
     result = build_demo(tmp_path / "x.duckdb", root=root, echo=lines.append)
     assert result.errors == 1 and result.count("loaded") == 1
