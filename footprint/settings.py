@@ -35,6 +35,13 @@ class Settings(BaseSettings):
         default=False,
         description="Let provider renewable-energy claims count in the market-based method (labelled)",
     )
+    pue_overrides: dict[str, float] = Field(
+        default_factory=dict,
+        description=(
+            "PUE per provider or provider:region, overriding published figures, e.g. "
+            'FOOTPRINT_PUE_OVERRIDES=\'{"onprem": 1.45, "gcp:us-central1": 1.1}\''
+        ),
+    )
     lock_wait_s: float = Field(default=30.0, description="How long to wait for another writer to finish")
     max_gap_factor: float = Field(
         default=3.0,

@@ -191,3 +191,24 @@ def test_us_subregions_follow_the_epa_polygons():
                 if _inside(lon, lat, poly[0]) and not any(_inside(lon, lat, hole) for hole in poly[1:]):
                     found.add(feat["properties"]["SUBRGN"])
         assert found == {ours[key]}, key
+
+
+def test_methodology_document_names_every_formula_coefficient_and_pue():
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "methodology.md").read_text(encoding="utf-8")
+    from footprint import METHODOLOGY_VERSION
+
+    assert f"**{METHODOLOGY_VERSION}**" in doc
+    for formula in ("instance_v1", "accelerator_v1", "vcpu_v1", "memory_v1", "storage_v1", "network_v1"):
+        assert formula in doc, formula
+    for r in rows("accelerator_power.csv"):
+        assert f"| {r['accelerator_model']} | {r['power_limit_w']} | {r['idle_power_w']} | {r['full_load_power_w']} |" in doc
+    for r in rows("cpu_power.csv"):
+        assert f"| {r['min_power_w_per_vcpu']} | {r['max_power_w_per_vcpu']} | {r['memory_baseline_gb_per_vcpu']} |" in doc
+    for r in rows("pue.csv"):
+        assert f"| {r['provider']} | {r['year']} | {r['pue']} |" in doc
+    for r in rows("utilization_assumptions.csv"):
+        assert f"| {r['device_class']} | {r['workload']} | {r['utilization_low']} | {r['utilization']} |" in doc
+    for r in rows("energy_coefficients.csv"):
+        assert f"| {r['coefficient_id']} |" in doc
+    for r in rows("storage_replication.csv"):
+        assert f"| {r['replication_factor']} | {r['coefficient_id']} |" in doc
