@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from footprint.estimation import EstimationOptions, refresh
 
@@ -241,3 +243,55 @@ def test_totals_equal_the_sum_of_groups(db):
         assert s[key] == pytest.approx(sum(g[key] for g in s["groups"]), rel=1e-12), key
     assert s["energy_kwh"] == pytest.approx(sum(100.0 * i * 0.001 for i in range(1, 6)))
     assert s["coverage"] == 1.0 and s["line_items"] == 5
+
+
+# Random bills: the totals of the summary equal the sum of its groups for every metric, ranges stay ordered.
+
+REGIONS = [("aws", "us-east-1"), ("aws", "eu-west-1"), ("aws", None), ("gcp", "us-central1"),
+           ("gcp", "europe-west4"), ("azure", "westeurope"), ("azure", "eastus"), ("oracle", None)]
+ROW = st.tuples(
+    st.sampled_from(REGIONS),
+    st.sampled_from([("p5.48xlarge", "hour"), ("g6.xlarge", "hour"), ("m5.large", "hour"), (None, "gb"),
+                     (None, "gb_month"), (None, "request")]),
+    st.floats(0.01, 500), st.integers(2023, 2025), st.sampled_from(["training", "inference", None]),
+)
+
+
+@pytest.fixture(scope="module")
+def shared_db():
+    from footprint.store import open_db
+
+    c = open_db(":memory:")
+    add_batch(c, 1)
+    yield c
+    c.close()
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(bill=st.lists(ROW, min_size=1, max_size=12))
+def test_totals_equal_the_sum_of_groups_for_random_bills(shared_db, bill):
+    from footprint.queries import summary
+
+    con = shared_db
+    con.execute("DELETE FROM billing_line_items")
+    for i, ((prov, reg), (itype, unit), qty, year, hint) in enumerate(bill, start=1):
+        start = datetime(year, 3, 1)
+        con.execute(
+            "INSERT INTO billing_line_items (row_id, batch_id, source_row, source_format, provider, region_id, "
+            "service_name, charge_period_start, charge_period_end, charge_category, billed_cost, effective_cost, "
+            "billing_currency, carries_usage, usage_quantity, usage_unit, usage_hours, instance_type, usage_type, "
+            "workload_hint) VALUES (?, 1, ?, 'test', ?, ?, 'svc', ?, ?, 'Usage', ?, ?, 'USD', true, ?, ?, ?, ?, "
+            "'DataTransfer-Out-Bytes', ?)",
+            [(1 << 32) + i, i, prov, reg, start, start + timedelta(hours=1), qty, qty, qty, unit,
+             qty if unit == "hour" else None, itype, hint])
+    refresh(con, EstimationOptions())
+    for by in (["provider"], ["region", "workload"], ["accelerator", "month"]):
+        s = summary(con, by=by)
+        for key in ("energy_kwh", "energy_kwh_low", "energy_kwh_high", "facility_energy_kwh",
+                    "scope2_location_kgco2e", "scope2_market_kgco2e", "spend_based_energy_kwh", "line_items"):
+            assert (s[key] or 0) == pytest.approx(sum(g[key] or 0 for g in s["groups"]), rel=1e-9, abs=1e-12), key
+        assert (s["energy_kwh_low"] or 0) <= (s["energy_kwh"] or 0) <= (s["energy_kwh_high"] or 0)
+        assert s["line_items"] == len(bill)
+    bad = con.execute("SELECT count(*) FROM footprint_items WHERE energy_kwh < 0 OR facility_energy_kwh < energy_kwh "
+                      "OR location_kgco2e < 0 OR market_kgco2e < 0").fetchone()[0]
+    assert bad == 0
