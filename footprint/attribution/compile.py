@@ -187,7 +187,8 @@ def compile_rules(rules: RuleSet) -> CompiledRules:
             for rank, key in enumerate(getattr(keys, dim)):
                 prov = "'*'" if provider == "any" else p.text(provider)
                 key_rows.append([f"'{dim}'", prov, p.text(key), str(base + rank)])
-    # Normalising functions apply to the column, once, not inside every VALUES row (cheaper to plan).
+    # Normalising functions apply to the column, once, not inside every VALUES row (cheaper to plan);
+    # DISTINCT because spellings that normalise alike ('fine_tuning', 'finetuning') must not multiply rows.
     tag_keys = (
         f"SELECT dimension, provider, {key_fn}(tag_key) AS key_match, key_rank FROM ("
         + _relation(["dimension", "provider", "tag_key", "key_rank"], key_rows)
@@ -200,7 +201,7 @@ def compile_rules(rules: RuleSet) -> CompiledRules:
         for value in values:
             wl_rows.append([p.text(value), p.text(cls), p.text(detail)])
     workload_values = (
-        "SELECT fp_attr_match(value) AS value_match, workload, workload_detail FROM ("
+        "SELECT DISTINCT fp_attr_match(value) AS value_match, workload, workload_detail FROM ("
         + _relation(["value", "workload", "workload_detail"], wl_rows)
         + ")"
     )
@@ -211,7 +212,7 @@ def compile_rules(rules: RuleSet) -> CompiledRules:
             for variant in variants:
                 alias_rows.append([f"'{dim}'", p.text(variant), p.text(canonical)])
     aliases = (
-        "SELECT dimension, fp_attr_match(variant) AS variant_match, canonical FROM ("
+        "SELECT DISTINCT dimension, fp_attr_match(variant) AS variant_match, canonical FROM ("
         + _relation(["dimension", "variant", "canonical"], alias_rows)
         + ")"
     )

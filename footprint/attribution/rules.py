@@ -249,6 +249,7 @@ class UsageRule(_Rule):
 class RuleSet(_Strict):
     schema_version: Literal[1]
     rules_version: Text
+    extends: Literal["default"] | None = None  # build on the shipped defaults (see merge_with_default)
     description: str | None = None
     matching: Matching = Field(default_factory=Matching)
     normalise: Normalise = Field(default_factory=Normalise)
@@ -345,10 +346,69 @@ def parse_rules(data: str | bytes, name: str = "rules.toml") -> RuleSet:
         raise RulesError(name, f"not valid TOML: {message}", line=line) from None
     if "schema_version" not in raw:
         raise RulesError(name, "missing schema_version (this version of footprint reads schema_version = 1)")
+    if raw.get("extends") == "default":
+        raw = merge_with_default(raw)
     try:
         return RuleSet.model_validate(raw)
     except ValidationError as exc:
         raise _pydantic_message(exc, name, text) from None
+
+
+def merge_with_default(user: dict[str, Any]) -> dict[str, Any]:
+    """A user file with `extends = "default"`, completed from the shipped defaults.
+
+    The user's entries come first, so they take precedence and keep the positions the file gives them
+    (an error in the user's third rule is still reported as its third rule): tag keys are tried before
+    the default keys, rules before the default rules (a rule with a default rule's id replaces it),
+    workload values and aliases are added (the user's word wins for a value the defaults also list),
+    and settings in [matching], [normalise] and [precedence] override the default ones.
+    """
+    base: dict[str, Any] = tomllib.loads(default_rules_text())
+    out = dict(base)
+    for key, value in user.items():
+        default = base.get(key)
+        if key in ("resource_rules", "usage_rules") and isinstance(value, list):
+            ids = {r.get("id") for r in value if isinstance(r, dict)}
+            out[key] = list(value) + [r for r in default or [] if r.get("id") not in ids]
+        elif key == "tag_keys" and isinstance(value, dict):
+            keys_merged: dict[str, Any] = {prov: dict(dims) for prov, dims in (default or {}).items()}
+            for prov, dims in value.items():
+                if not isinstance(dims, dict):
+                    keys_merged[prov] = dims
+                    continue
+                target = keys_merged.setdefault(prov, {})
+                for dim, keys in dims.items():
+                    old = target.get(dim, [])
+                    target[dim] = (
+                        list(keys) + [k for k in old if k not in keys] if isinstance(keys, list) else keys
+                    )
+            out[key] = keys_merged
+        elif key == "workload_values" and isinstance(value, dict):
+            mine = {
+                match_key(v)
+                for vs in value.values()
+                if isinstance(vs, list)
+                for v in vs
+                if isinstance(v, str)
+            }
+            values_merged: dict[str, Any] = {
+                label: [v for v in vs if match_key(v) not in mine] for label, vs in (default or {}).items()
+            }
+            for label, vs in value.items():
+                values_merged[label] = list(vs) + values_merged.get(label, []) if isinstance(vs, list) else vs
+            out[key] = values_merged
+        elif key == "aliases" and isinstance(value, dict):
+            aliases_merged: dict[str, Any] = {dim: dict(table) for dim, table in (default or {}).items()}
+            for dim, table in value.items():
+                aliases_merged[dim] = (
+                    {**aliases_merged.get(dim, {}), **table} if isinstance(table, dict) else table
+                )
+            out[key] = aliases_merged
+        elif key in ("matching", "normalise", "precedence") and isinstance(value, dict):
+            out[key] = {**(default or {}), **value}
+        else:
+            out[key] = value
+    return out
 
 
 def default_rules_text() -> str:

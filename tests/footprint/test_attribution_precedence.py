@@ -184,12 +184,15 @@ def test_aliases_merge_spellings_after_normalisation(con):
     _add(con, 3, tags={"model": "llama-3-8b"})
     rules = parse_rules(
         default_rules_text().replace(
-            "\n[aliases.model]\n", '\n[aliases.model]\n"Llama-3-8B" = ["llama3 8b", "Meta-Llama-3-8B"]\n'
+            "\n[aliases.model]\n",
+            '\n[aliases.model]\n"Llama-3-8B" = ["llama3 8b", "Llama3_8B", "Meta-Llama-3-8B"]\n',
         ),
         "a.toml",
     )
     attribution.refresh(con, rules)
     assert {_get(con, i)[1] for i in (1, 2, 3)} == {"llama-3-8b"}
+    # two variants that normalise alike must not duplicate a row
+    assert con.execute("SELECT count(*) FROM line_item_attribution").fetchone()[0] == 3
 
 
 def test_a_resource_rule_can_name_team_and_project_from_an_account_name(con):
@@ -250,3 +253,27 @@ def test_an_unrecognised_workload_tag_falls_through_to_the_usage_type(con):
     _add(con, 1, tags={"workload": "prod"}, usage_type="USE1-Train:ml.p4d.24xlarge")
     attribution.refresh(con)
     assert _get(con, 1)[2:] == ("training", None, None, "workload=usage:sagemaker-training")
+
+
+def test_a_file_extending_the_defaults_goes_first_and_a_standalone_file_replaces_them(con):
+    _add(con, 1, usage_type="USE1-Train:ml.p4d.24xlarge", tags={"owner": "Vision"})
+    _add(con, 2, usage_type="USE1-Host:ml.g5.xlarge", tags={"workload": "batch", "team": "search"})
+    user = (
+        'schema_version = 1\nrules_version = "u"\nextends = "default"\n'
+        '[tag_keys.any]\nteam = ["owner"]\n[workload_values]\nbatch_inference = ["batch"]\n'
+    )
+    attribution.refresh(con, parse_rules(user, "u.toml"))
+    assert _get(con, 1) == (
+        "vision",
+        "unattributed",
+        "training",
+        None,
+        None,
+        "team=tag:owner;workload=usage:sagemaker-training",
+    )
+    assert _get(con, 2)[0] == "search"  # the default team keys are still there, after the user's
+    assert _get(con, 2)[2:4] == ("inference", "batch")  # a value the defaults do not know
+    standalone = 'schema_version = 1\nrules_version = "s"\n[tag_keys.any]\nteam = ["owner"]\n'
+    attribution.refresh(con, parse_rules(standalone, "s.toml"))
+    assert _get(con, 1) == ("vision", "unattributed", "unknown", None, None, "team=tag:owner")
+    assert _get(con, 2)[0] == "unattributed"
