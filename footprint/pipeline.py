@@ -18,6 +18,7 @@ STEPS: list[str] = [
     "footprint.attribution",  # first: team, model, workload of every billing row
     "footprint.telemetry",  # measured energy matched to bill rows, and what no bill covers
     "footprint.estimation",  # after footprint.attribution and footprint.telemetry: reads their tables
+    "footprint.ledger",  # per-model ledger, from footprint_items and inference_requests
     "footprint.aggregates",  # last: the dashboard's pre-aggregated tables, from everything above
 ]
 

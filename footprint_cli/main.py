@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from footprint.store import StoreBusyError
 
-COMMANDS = ["ingest", "summary", "batches", "demo", "serve", "estimate"]
+COMMANDS = ["ingest", "summary", "batches", "demo", "serve", "estimate", "models", "rules"]
 
 
 class CliError(Exception):

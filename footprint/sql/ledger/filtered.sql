@@ -1,0 +1,41 @@
+-- Shared start of the ledger queries (periods.sql and models.sql continue this WITH clause).
+-- Parameters: $since, $until (DATE or NULL, inclusive), $teams, $models (VARCHAR[]; empty = all).
+-- e_all / r_all: footprint and requests up to $until (cumulative figures and break-even start at the
+-- first day of data); e / r: the same within [$since, $until]. Request counts that name no team count
+-- for every team filter, since they describe the model's traffic as a whole.
+WITH
+e_all AS (
+    SELECT * FROM ledger_model_day
+    WHERE (len(CAST($teams AS VARCHAR[])) = 0 OR list_contains(CAST($teams AS VARCHAR[]), team))
+      AND (len(CAST($models AS VARCHAR[])) = 0 OR list_contains(CAST($models AS VARCHAR[]), model))
+      AND (CAST($until AS DATE) IS NULL OR day <= CAST($until AS DATE))
+),
+r_all AS (
+    SELECT * FROM ledger_requests_day
+    WHERE (len(CAST($teams AS VARCHAR[])) = 0 OR team IS NULL OR list_contains(CAST($teams AS VARCHAR[]), team))
+      AND (len(CAST($models AS VARCHAR[])) = 0 OR list_contains(CAST($models AS VARCHAR[]), model))
+      AND (CAST($until AS DATE) IS NULL OR day <= CAST($until AS DATE))
+),
+e AS (SELECT * FROM e_all WHERE CAST($since AS DATE) IS NULL OR day >= CAST($since AS DATE)),
+r AS (SELECT * FROM r_all WHERE CAST($since AS DATE) IS NULL OR day >= CAST($since AS DATE)),
+-- Requests and inference energy per day and model; the per-request ratios use only days that have both
+-- (matched days), so a day whose bill or whose counts are missing does not skew them.
+req_day AS (
+    SELECT day, model, sum(requests) AS requests, sum(tokens) AS tokens FROM r GROUP BY ALL
+),
+inf_day AS (
+    SELECT day, model, sum(energy_kwh) AS energy_kwh, sum(facility_energy_kwh) AS facility_energy_kwh,
+           sum(location_kgco2e) AS location_kgco2e, sum(market_kgco2e) AS market_kgco2e
+    FROM e WHERE workload = 'inference' GROUP BY ALL
+),
+matched_day AS (
+    SELECT q.day, q.model,
+        CASE WHEN q.requests > 0 AND i.energy_kwh IS NOT NULL THEN q.requests END AS requests,
+        CASE WHEN q.requests > 0 THEN i.energy_kwh END AS energy_kwh,
+        CASE WHEN q.requests > 0 THEN i.facility_energy_kwh END AS facility_energy_kwh,
+        CASE WHEN q.requests > 0 THEN i.location_kgco2e END AS location_kgco2e,
+        CASE WHEN q.tokens > 0 AND i.energy_kwh IS NOT NULL THEN q.tokens END AS tokens,
+        CASE WHEN q.tokens > 0 THEN i.energy_kwh END AS token_energy_kwh
+    FROM req_day q
+    LEFT JOIN inf_day i ON i.day = q.day AND i.model = q.model
+)

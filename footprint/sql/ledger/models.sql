@@ -1,0 +1,141 @@
+-- One row per model: footprint within [$since, $until], requests and the per-request ratios on matched
+-- days, and, from the first day of data up to $until, the break-even of cumulative inference against
+-- cumulative training facility energy, its projection from the recent serving rate, and the training
+-- footprint amortised over the requests served.
+-- Continues filtered.sql.
+,
+totals AS (
+    SELECT model,
+        sum(energy_kwh) FILTER (WHERE workload = 'training') AS training_energy_kwh,
+        sum(facility_energy_kwh) FILTER (WHERE workload = 'training') AS training_facility_energy_kwh,
+        sum(location_kgco2e) FILTER (WHERE workload = 'training') AS training_kgco2e_location,
+        sum(market_kgco2e) FILTER (WHERE workload = 'training') AS training_kgco2e_market,
+        sum(energy_kwh) FILTER (WHERE workload = 'training' AND workload_detail = 'fine_tuning') AS fine_tuning_energy_kwh,
+        sum(energy_kwh) FILTER (WHERE workload = 'inference') AS inference_energy_kwh,
+        sum(facility_energy_kwh) FILTER (WHERE workload = 'inference') AS inference_facility_energy_kwh,
+        sum(location_kgco2e) FILTER (WHERE workload = 'inference') AS inference_kgco2e_location,
+        sum(market_kgco2e) FILTER (WHERE workload = 'inference') AS inference_kgco2e_market,
+        sum(energy_kwh) FILTER (WHERE workload NOT IN ('training', 'inference')) AS other_energy_kwh,
+        sum(facility_energy_kwh) FILTER (WHERE workload NOT IN ('training', 'inference')) AS other_facility_energy_kwh,
+        sum(location_kgco2e) FILTER (WHERE workload NOT IN ('training', 'inference')) AS other_kgco2e_location,
+        sum(market_kgco2e) FILTER (WHERE workload NOT IN ('training', 'inference')) AS other_kgco2e_market,
+        sum(measured_energy_kwh) AS measured_energy_kwh,
+        sum(energy_kwh) AS energy_kwh,
+        sum(items) AS items,
+        sum(unestimated_items) AS unestimated_items,
+        min(day) AS first_day,
+        max(day) AS last_day
+    FROM e GROUP BY model
+),
+reqs AS (SELECT model, sum(requests) AS requests, sum(tokens) AS tokens FROM req_day GROUP BY model),
+matched AS (
+    SELECT model, sum(requests) AS requests, sum(energy_kwh) AS energy_kwh,
+        sum(facility_energy_kwh) AS facility_energy_kwh, sum(location_kgco2e) AS location_kgco2e,
+        sum(tokens) AS tokens, sum(token_energy_kwh) AS token_energy_kwh
+    FROM matched_day GROUP BY model
+),
+-- Lifetime (up to $until): cumulative training and inference facility energy day by day.
+life_day AS (
+    SELECT model, day,
+        coalesce(sum(facility_energy_kwh) FILTER (WHERE workload = 'training'), 0) AS training_kwh,
+        coalesce(sum(facility_energy_kwh) FILTER (WHERE workload = 'inference'), 0) AS inference_kwh
+    FROM e_all GROUP BY ALL
+),
+cumulative AS (
+    SELECT model, day,
+        sum(training_kwh) OVER w AS training_kwh,
+        sum(inference_kwh) OVER w AS inference_kwh
+    FROM life_day
+    WINDOW w AS (PARTITION BY model ORDER BY day ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+),
+crossing AS (
+    SELECT model,
+        arg_max(training_kwh, day) AS training_kwh,
+        arg_max(inference_kwh, day) AS inference_kwh,
+        max(day) FILTER (WHERE inference_kwh < training_kwh) AS last_behind
+    FROM cumulative GROUP BY model
+),
+break_even AS (
+    -- the first day after the last day inference was still behind, once there is training to recover
+    SELECT x.model, x.training_kwh, x.inference_kwh,
+        min(c.day) FILTER (WHERE c.training_kwh > 0 AND c.day > coalesce(x.last_behind, DATE '0001-01-01'))
+            AS reached
+    FROM crossing x JOIN cumulative c USING (model)
+    GROUP BY ALL
+),
+as_of AS (SELECT max(day) AS day FROM e_all),
+-- Serving rate: inference facility energy per day over the last $window_days days of data, or over the
+-- days since serving began when that is shorter.
+first_inference AS (SELECT model, min(day) AS day FROM e_all WHERE workload = 'inference' GROUP BY model),
+serving_rate AS (
+    SELECT x.model,
+        sum(x.facility_energy_kwh)
+            / least(CAST($window_days AS DOUBLE), CAST(a.day - f.day + 1 AS DOUBLE)) AS kwh_per_day
+    FROM e_all x
+    CROSS JOIN as_of a
+    JOIN first_inference f USING (model)
+    WHERE x.workload = 'inference' AND x.day > a.day - CAST($window_days AS INTEGER)
+    GROUP BY x.model, a.day, f.day
+),
+life_totals AS (
+    SELECT model,
+        sum(energy_kwh) FILTER (WHERE workload = 'training') AS training_energy_kwh,
+        sum(location_kgco2e) FILTER (WHERE workload = 'training') AS training_kgco2e_location,
+        sum(market_kgco2e) FILTER (WHERE workload = 'training') AS training_kgco2e_market
+    FROM e_all GROUP BY model
+),
+life_requests AS (SELECT model, sum(requests) AS requests FROM r_all GROUP BY model),
+keys AS (SELECT model FROM totals UNION SELECT model FROM reqs)
+SELECT
+    k.model,
+    coalesce(t.training_energy_kwh, 0) AS training_energy_kwh,
+    coalesce(t.training_facility_energy_kwh, 0) AS training_facility_energy_kwh,
+    coalesce(t.fine_tuning_energy_kwh, 0) AS fine_tuning_energy_kwh,
+    coalesce(t.inference_energy_kwh, 0) AS inference_energy_kwh,
+    coalesce(t.inference_facility_energy_kwh, 0) AS inference_facility_energy_kwh,
+    coalesce(t.other_energy_kwh, 0) AS other_energy_kwh,
+    coalesce(t.other_facility_energy_kwh, 0) AS other_facility_energy_kwh,
+    coalesce(t.training_kgco2e_location, 0) AS training_kgco2e_location,
+    coalesce(t.inference_kgco2e_location, 0) AS inference_kgco2e_location,
+    coalesce(t.other_kgco2e_location, 0) AS other_kgco2e_location,
+    coalesce(t.training_kgco2e_market, 0) AS training_kgco2e_market,
+    coalesce(t.inference_kgco2e_market, 0) AS inference_kgco2e_market,
+    coalesce(t.other_kgco2e_market, 0) AS other_kgco2e_market,
+    t.measured_energy_kwh / nullif(t.energy_kwh, 0) AS measured_share,
+    coalesce(t.items, 0) AS items,
+    coalesce(t.unestimated_items, 0) AS unestimated_items,
+    coalesce(q.requests, 0) AS requests,
+    q.tokens,
+    m.energy_kwh / nullif(m.requests, 0) * 1000 AS energy_kwh_per_1k_inferences,
+    m.facility_energy_kwh / nullif(m.requests, 0) * 1000 AS facility_energy_kwh_per_1k_inferences,
+    m.token_energy_kwh / nullif(m.tokens, 0) * 1e6 AS energy_kwh_per_1m_tokens,
+    m.requests / nullif(q.requests, 0) AS requests_matched_share,
+    m.energy_kwh / nullif(t.inference_energy_kwh, 0) AS inference_energy_matched_share,
+    m.location_kgco2e / nullif(m.requests, 0) * 1000 AS sci_kgco2e_per_1k_requests,
+    b.training_kwh AS cumulative_training_facility_energy_kwh,
+    b.inference_kwh AS cumulative_inference_facility_energy_kwh,
+    CASE WHEN coalesce(b.training_kwh, 0) > 0 AND b.inference_kwh >= b.training_kwh THEN b.reached END AS break_even,
+    CASE WHEN coalesce(b.training_kwh, 0) > 0 AND b.inference_kwh < b.training_kwh AND s.kwh_per_day > 0
+         THEN (SELECT day FROM as_of) + CAST(ceil((b.training_kwh - b.inference_kwh) / s.kwh_per_day) AS INTEGER)
+    END AS break_even_projected,
+    CASE WHEN coalesce(b.training_kwh, 0) = 0 THEN 'no_training'
+         WHEN b.inference_kwh >= b.training_kwh THEN 'reached'
+         WHEN s.kwh_per_day > 0 THEN 'projected'
+         ELSE 'not_serving' END AS break_even_status,
+    s.kwh_per_day AS serving_facility_energy_kwh_per_day,
+    lt.training_energy_kwh / nullif(lr.requests, 0) * 1000 AS amortised_training_energy_kwh_per_1k_inferences,
+    lt.training_kgco2e_location / nullif(lr.requests, 0) * 1000 AS amortised_training_kgco2e_location_per_1k_inferences,
+    lt.training_kgco2e_market / nullif(lr.requests, 0) * 1000 AS amortised_training_kgco2e_market_per_1k_inferences,
+    coalesce(lr.requests, 0) AS requests_to_date,
+    t.first_day,
+    t.last_day
+FROM keys k
+LEFT JOIN totals t USING (model)
+LEFT JOIN reqs q USING (model)
+LEFT JOIN matched m USING (model)
+LEFT JOIN break_even b USING (model)
+LEFT JOIN serving_rate s USING (model)
+LEFT JOIN life_totals lt USING (model)
+LEFT JOIN life_requests lr USING (model)
+ORDER BY coalesce(t.training_facility_energy_kwh, 0) + coalesce(t.inference_facility_energy_kwh, 0)
+         + coalesce(t.other_facility_energy_kwh, 0) DESC, k.model
