@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from footprint.sqlfiles import sql
 from ingest.errors import IngestError
@@ -88,14 +87,14 @@ def _check_units(name: str, cols: dict[str, Column]) -> None:
             )
 
 
-def _ordinal(ctx: LoadContext, cols: dict[str, Column]) -> tuple[Column | None, str | None]:
+def _ordinal(ctx: LoadContext, cols: dict[str, Column], header_line: int) -> tuple[Column | None, str | None]:
     """Which column numbers the GPUs: `index`, or a wrapper's `gpu` ordinal when `index` never varies."""
     index, gpu = cols.get("index"), cols.get("gpu")
     if index and gpu:
         row = ctx.con.execute(
-            "SELECT count(DISTINCT trim(f[$i])), count(DISTINCT trim(f[$g])) FROM _tl_rows "
-            "WHERE skip_reason IS NULL",
-            {"i": index.position, "g": gpu.position},
+            "SELECT count(DISTINCT trim(split_part(line, ',', $i))), count(DISTINCT trim(split_part(line, ',', $g))) "
+            "FROM _tl_lines l ANTI JOIN _tl_rows r USING (line_no) WHERE l.line_no > $h AND l.line IS NOT NULL",
+            {"i": index.position, "g": gpu.position, "h": header_line},
         ).fetchone()
         n_index, n_gpu = (int(row[0]), int(row[1])) if row else (0, 0)
         if n_index <= 1 < n_gpu:
@@ -118,7 +117,11 @@ def load_staged_lines(
     cols = parse_header(header)
     _check_units(name, cols)
     con = ctx.con
-    con.execute(sql("telemetry/lines_classify"), {"header_line": header_line, "ncols": len(header)})
+    first = header[0].strip().lstrip("\ufeff")
+    con.execute(
+        sql("telemetry/lines_classify"),
+        {"header_line": header_line, "header_re": r"(?i)^\s*" + re.escape(first) + r"\s*(,|$)"},
+    )
     changed = con.execute(
         "SELECT min(source_row) FROM _tl_rows WHERE skip_reason = 'header_changed'"
     ).fetchone()
@@ -129,7 +132,7 @@ def load_staged_lines(
             "one header: split the file where it changes",
             row=int(changed[0]),
         )
-    ordinal, ordinal_note = _ordinal(ctx, cols)
+    ordinal, ordinal_note = _ordinal(ctx, cols, header_line)
     if ordinal_note:
         notes.append(ordinal_note)
 
@@ -141,33 +144,44 @@ def load_staged_lines(
         col = cols.get(field)
         return col.raw if col else fallback
 
-    params: dict[str, Any] = {
-        "tz": options.timezone,
-        "opt_host": options.host,
-        "i_ts": pos("timestamp"),
-        "i_ord": ordinal.position if ordinal else None,
-        "i_uuid": pos("uuid"),
-        "i_name": pos("name"),
-        "i_bus": pos("pci.bus_id") or pos("pci.bus"),
-        "i_host": pos("hostname"),
-        "i_pw": pos("power.draw"),
-        "i_pwa": pos("power.draw.average"),
-        "i_pwi": pos("power.draw.instant"),
-        "i_util": pos("utilization.gpu"),
-        "i_mem": pos("memory.used"),
-        "c_ts": label("timestamp", "timestamp"),
-        "c_ord": ordinal.raw if ordinal else "index",
-        "c_pw": label("power.draw", "power.draw"),
-        "c_pwa": label("power.draw.average", "power.draw.average"),
-        "c_pwi": label("power.draw.instant", "power.draw.instant"),
-        "c_util": label("utilization.gpu", "utilization.gpu"),
-        "c_mem": label("memory.used", "memory.used"),
-    }
-    con.execute(sql("telemetry/nvidia_smi_stage"), params)
+    con.execute(
+        sql("telemetry/nvidia_smi_raw"),
+        {
+            "header_line": header_line,
+            "ncols": len(header),
+            "i_ts": pos("timestamp"),
+            "i_host": pos("hostname"),
+            "i_uuid": pos("uuid"),
+            "i_ord": ordinal.position if ordinal else None,
+            "i_bus": pos("pci.bus_id") or pos("pci.bus"),
+            "i_name": pos("name"),
+            "i_pw": pos("power.draw"),
+            "i_pwa": pos("power.draw.average"),
+            "i_pwi": pos("power.draw.instant"),
+            "i_util": pos("utilization.gpu"),
+            "i_mem": pos("memory.used"),
+        },
+    )
+    c_ord = ordinal.raw if ordinal else "index"
+    con.execute(sql("telemetry/nvidia_smi_devices"), {"opt_host": options.host, "c_ord": c_ord})
+    con.execute(
+        sql("telemetry/nvidia_smi_stage"),
+        {
+            "tz": options.timezone,
+            "i_ts": pos("timestamp"),
+            "c_ts": label("timestamp", "timestamp"),
+            "c_pw": label("power.draw", "power.draw"),
+            "c_pwa": label("power.draw.average", "power.draw.average"),
+            "c_pwi": label("power.draw.instant", "power.draw.instant"),
+            "c_util": label("utilization.gpu", "utilization.gpu"),
+            "c_mem": label("memory.used", "memory.used"),
+        },
+    )
+    con.execute(sql("telemetry/nvidia_smi_device_rows"))
     if "timestamp" not in cols:
         dup = con.execute(
-            "SELECT device_key, min(source_row) FROM _tl_staged GROUP BY host, device_key "
-            "HAVING count(*) > 1 LIMIT 1"
+            "SELECT d.device_key, min(s.source_row) FROM _tl_staged s JOIN _tl_devices d USING (device_no) "
+            "GROUP BY d.device_key HAVING count(*) > 1 LIMIT 1"
         ).fetchone()
         if dup:
             raise IngestError(
@@ -179,18 +193,20 @@ def load_staged_lines(
     mig = cols.get("mig.mode.current")
     if mig is not None:
         enabled = con.execute(
-            "SELECT count(*) FROM _tl_rows WHERE skip_reason IS NULL AND trim(f[$p]) = 'Enabled'",
-            {"p": mig.position},
+            "SELECT count(*) FROM _tl_raw r JOIN _tl_lines l ON l.line_no - $h = r.source_row "
+            "WHERE r.skip_reason IS NULL AND trim(split_part(l.line, ',', $p)) = 'Enabled'",
+            {"p": mig.position, "h": header_line},
         ).fetchone()
         if enabled and enabled[0]:
             notes.append("MIG mode enabled (power is per board; utilisation is not reported)")
-    line_skips = con.execute("SELECT skip_reason, count(*) FROM _tl_rows GROUP BY skip_reason").fetchall()
-    skipped = counts_by_reason(line_skips)
-    for reason, n in counts_by_reason(
-        con.execute("SELECT skip_reason, count(*) FROM _tl_staged GROUP BY skip_reason").fetchall()
-    ).items():
-        skipped[reason] = skipped.get(reason, 0) + n
-    rows_read = sum(int(n) for _, n in line_skips)
+    skipped: dict[str, int] = {}
+    rows_read = 0
+    for table in ("_tl_rows", "_tl_raw", "_tl_staged"):
+        reasons = con.execute(f"SELECT skip_reason, count(*) FROM {table} GROUP BY skip_reason").fetchall()
+        if table != "_tl_staged":
+            rows_read += sum(int(n) for _, n in reasons)
+        for reason, n in counts_by_reason(reasons).items():
+            skipped[reason] = skipped.get(reason, 0) + n
     return store_staged(ctx, options, format_id=format_id, notes=notes, rows_read=rows_read, skipped=skipped)
 
 
@@ -222,7 +238,7 @@ def store_staged(
         },
     )
     con.execute(sql("telemetry/insert_samples"), {"batch_id": ctx.batch_id})
-    drop_temp(ctx, "_tl_series", "_tl_staged", "_tl_rows", "_tl_lines")
+    drop_temp(ctx, "_tl_series", "_tl_staged", "_tl_devices", "_tl_ids", "_tl_raw", "_tl_rows", "_tl_lines")
     return finish(
         ctx,
         options,

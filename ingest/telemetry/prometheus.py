@@ -61,6 +61,8 @@ def _stage_and_store(
             row=int(repeated[1]),
         )
     con.execute(sql("telemetry/prom_pivot"))
+    con.execute(sql("telemetry/prom_devices"))
+    con.execute(sql("telemetry/prom_staged"))
     reasons = con.execute("SELECT skip_reason, count(*) FROM _tp_cls GROUP BY skip_reason").fetchall()
     skipped = counts_by_reason(reasons)
     rows_read = sum(int(n) for _, n in reasons)
@@ -75,8 +77,8 @@ def _stage_and_store(
             "no GPU power or energy metric in the file (looked for " + ", ".join(METRICS[:2]) + ", "
             "nvidia_smi_power_draw_watts)",
         )
-    con.execute("DROP TABLE IF EXISTS _tp_cls")
-    con.execute("DROP TABLE IF EXISTS _tp_raw")
+    for table in ("_tp_cls", "_tp_raw", "_tl_pivot"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
     return store_staged(ctx, options, format_id=format_id, notes=notes, rows_read=rows_read, skipped=skipped)
 
 

@@ -161,12 +161,13 @@ CREATE MACRO fp_gpu_model(name) AS CASE
 -- GPU UUIDs as nvidia-smi prints them: exporters sometimes drop the 'GPU-' prefix.
 CREATE MACRO fp_gpu_uuid(u) AS CASE
     WHEN u IS NULL OR trim(u) = '' THEN NULL
-    WHEN regexp_matches(trim(u), '^(?i)(GPU|MIG)-') THEN trim(u)
+    WHEN upper(left(trim(u), 4)) IN ('GPU-', 'MIG-') THEN trim(u)
     ELSE 'GPU-' || trim(u) END;
 
 -- Reading nvidia-smi / exporter values: bracketed placeholders ('[N/A]', '[Not Supported]', ...) are
 -- missing values, never 0; a value may carry the column's unit ('69.85 W'); any other unit is an error.
-CREATE MACRO fp_tel_blank(v) AS v IS NULL OR trim(v) = '' OR regexp_matches(trim(v), '^(\[.*\]|N/A)$');
+CREATE MACRO fp_tel_blank(v) AS v IS NULL OR trim(v) = '' OR trim(v) = 'N/A'
+    OR (starts_with(trim(v), '[') AND suffix(trim(v), ']'));
 CREATE MACRO fp_tel_numpart(v) AS TRY_CAST(regexp_extract(trim(v),
     '^([-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)\s*([A-Za-z%]*)$', 1) AS DOUBLE);
 CREATE MACRO fp_tel_unitpart(v) AS regexp_extract(trim(v),

@@ -1,7 +1,7 @@
--- Kept Prometheus samples (_tp_cls) pivoted into the staged device shape (_tl_staged): one row per
--- device label set and time stamp, readings converted with each metric's factor. Names and indices
--- from nvidia_smi_gpu_info fill in for series that only carry a uuid.
-CREATE OR REPLACE TEMP TABLE _tl_staged AS
+-- Kept Prometheus samples (_tp_cls) pivoted (_tl_pivot): one row per device label set and time stamp,
+-- readings converted with each metric's factor. Names and indices from nvidia_smi_gpu_info fill in for
+-- series that only carry a uuid.
+CREATE OR REPLACE TEMP TABLE _tl_pivot AS
 WITH kept AS (
     SELECT * FROM _tp_cls WHERE skip_reason IS NULL
 ),
@@ -40,8 +40,7 @@ SELECT
     coalesce(s.gpu_name, info.info_name) AS gpu_name,
     boards.mig_instances AS mig_instance, s.pod, s.namespace, s.container,
     s.label_team, s.label_model, s.label_workload, s.label_job,
-    s.labels, s.ts, s.power_w, s.energy_counter_mj, s.utilisation_pct, s.memory_used_mib,
-    CAST(NULL AS VARCHAR) AS skip_reason
+    s.labels, s.ts, s.power_w, s.energy_counter_mj, s.utilisation_pct, s.memory_used_mib
 FROM s
 LEFT JOIN info USING (gpu_uuid)
 LEFT JOIN boards ON boards.host IS NOT DISTINCT FROM s.host AND boards.device_key = s.device_key;

@@ -1,24 +1,14 @@
--- Series of a batch from the staged rows every device reader produces (_tl_staged: one row per kept
--- reading, columns as in telemetry_series / telemetry_samples plus device_key and the source labels).
--- A series is one device with one set of attribution labels. Attribution: the file's own labels first,
--- the ingest flags where the file says nothing.
--- Parameters: $batch_id, $opt_team, $opt_model, $opt_workload, $opt_job.
+-- Series of a batch (_tl_series) from what every device reader hands on: _tl_devices (one row per device
+-- and label set, numbered device_no) and _tl_staged (the kept readings, by device_no). Devices without a
+-- kept reading are left out. Attribution: the file's own labels first, the ingest flags where the file
+-- says nothing. Parameters: $batch_id, $opt_team, $opt_model, $opt_workload, $opt_job.
 CREATE OR REPLACE TEMP TABLE _tl_series AS
-WITH g AS (
-    SELECT host, device_key, pod, namespace, container,
-           label_team, label_model, label_workload, label_job,
-           min(source_row) AS first_row,
-           min(gpu_index) AS gpu_index,
-           min(gpu_uuid) AS gpu_uuid,
-           mode(gpu_name) AS gpu_name,
-           string_agg(DISTINCT mig_instance, ',' ORDER BY mig_instance) AS mig_instances,
-           any_value(labels) AS labels
-    FROM _tl_staged
-    GROUP BY ALL
+WITH used AS (
+    SELECT device_no, min(source_row) AS first_row FROM _tl_staged GROUP BY device_no
 )
 SELECT
-    (CAST($batch_id AS BIGINT) << 32) + row_number() OVER (ORDER BY first_row, host, device_key) AS series_id,
-    g.*,
+    (CAST($batch_id AS BIGINT) << 32) + row_number() OVER (ORDER BY u.first_row, d.device_no) AS series_id,
+    d.*,
     coalesce(label_team, $opt_team) AS team,
     coalesce(label_model, $opt_model) AS model,
     coalesce(label_workload, $opt_workload) AS workload,
@@ -31,4 +21,5 @@ SELECT
         WHEN coalesce(label_team, label_model, label_workload, label_job) IS NOT NULL THEN 'labels'
         WHEN coalesce($opt_team, $opt_model, $opt_workload, $opt_job) IS NOT NULL THEN 'flags'
     END AS attribution_source
-FROM g;
+FROM _tl_devices d
+JOIN used u USING (device_no);
