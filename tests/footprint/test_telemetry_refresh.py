@@ -23,6 +23,7 @@ from fixtures.telemetry.reference_energy import (
 from footprint.pipeline import refresh
 from footprint.store import connection
 from footprint.telemetry import refresh as telemetry_refresh
+from footprint.telemetry.queries import measured_energy
 from footprint.telemetry.reconcile import reconciliation
 from footprint_cli.main import main
 from ingest import ingest_file
@@ -200,3 +201,23 @@ def test_removing_a_telemetry_batch_removes_its_rows(db_path, capsys):
             "(SELECT count(*) FROM telemetry_energy), (SELECT count(*) FROM telemetry_activity)"
         ).fetchone()
     assert counts == (0, 0, 0, 0)
+
+
+def test_measured_energy_per_gpu_host_job_and_hour(con):
+    ingest_file(con, LOG, options={"host": INSTANCE, "job": "pretrain-1"})
+    expected = _hourly_expected()
+    per_hour = measured_energy(con, ["host", "job", "hour"])
+    assert [(r["host"], r["job"], r["hour"]) for r in per_hour] == [
+        (INSTANCE, "pretrain-1", hour) for hour in sorted(expected)
+    ]
+    assert [r["energy_kwh"] for r in per_hour] == pytest.approx(
+        [expected[h] for h in sorted(expected)], rel=1e-9
+    )
+    assert [r["devices"] for r in per_hour] == [8, 8, 8]
+    per_gpu = measured_energy(con, ["gpu"])
+    by_uuid = {
+        key: sum(trapezoid_kwh(s)[0] for s in [samples]) for key, samples in nvidia_smi_power(LOG).items()
+    }
+    assert {r["gpu"]: r["energy_kwh"] for r in per_gpu} == pytest.approx(by_uuid, rel=1e-9)
+    with pytest.raises(ValueError):
+        measured_energy(con, ["colour"])
