@@ -26,7 +26,7 @@ from typing import Any, BinaryIO
 import duckdb
 import streamlit as st
 
-from footprint import aggregates, store
+from footprint import aggregates, ledger, store
 from footprint.pipeline import refresh
 from footprint.queries import Filters
 from footprint.settings import get_settings
@@ -140,15 +140,19 @@ def filters_from_key(key: str) -> Filters:
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _cached(name: str, path: str, version: tuple[int, int], fkey: str | None, kwargs: str) -> Any:
-    fn: Callable[..., Any] = getattr(aggregates, name)
+    module, _, function = name.rpartition(".")
+    fn: Callable[..., Any] = getattr(ledger if module == "ledger" else aggregates, function)
+    args: list[Any] = []
+    if fkey is not None:
+        f = filters_from_key(fkey)
+        args.append(ledger.LedgerFilters.from_filters(f) if module == "ledger" else f)
     with reading() as con:
-        if fkey is None:
-            return fn(con, **json.loads(kwargs))
-        return fn(con, filters_from_key(fkey), **json.loads(kwargs))
+        return fn(con, *args, **json.loads(kwargs))
 
 
 def query(name: str, filters: Filters | None = None, **kwargs: Any) -> Any:
-    """Result of `footprint.aggregates.<name>(con, filters, **kwargs)`, cached until the data changes."""
+    """Result of `footprint.aggregates.<name>(con, filters, **kwargs)` ('ledger.<name>': footprint.ledger),
+    cached until the data changes."""
     path = db_path()
     return _cached(
         name,
@@ -157,6 +161,17 @@ def query(name: str, filters: Filters | None = None, **kwargs: Any) -> Any:
         None if filters is None else filters_key(filters),
         json.dumps(kwargs, sort_keys=True, default=str),
     )
+
+
+def ledger_query(name: str, filters: Filters, **kwargs: Any) -> Any:
+    """Result of `footprint.ledger.<name>` for the filters the ledger has (dates, team, model), cached."""
+    scope = Filters(since=filters.since, until=filters.until, team=list(filters.team), model=list(filters.model))
+    return query(f"ledger.{name}", scope, **kwargs)
+
+
+def ledger_ignores(filters: Filters) -> list[str]:
+    """Sidebar filters the per-model ledger has no dimension for (it spans every provider and region)."""
+    return [name for name in ("provider", "workload", "region") if getattr(filters, name)]
 
 
 def options() -> dict[str, Any]:
