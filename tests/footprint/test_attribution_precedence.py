@@ -277,3 +277,13 @@ def test_a_file_extending_the_defaults_goes_first_and_a_standalone_file_replaces
     attribution.refresh(con, parse_rules(standalone, "s.toml"))
     assert _get(con, 1) == ("vision", "unattributed", "unknown", None, None, "team=tag:owner")
     assert _get(con, 2)[0] == "unattributed"
+
+
+@pytest.mark.parametrize(
+    "key", ["user_team", "user:team", "resourceTags/user:team", "resource_tags_user_team", "TEAM "]
+)
+def test_tag_key_spellings_of_cur_and_cur2_match_the_team_key(con, key):
+    # CUR 2.0's resource_tags map writes the cost allocation tag 'user:team' as 'user_team'
+    _add(con, 1, tags={key: "Search"})
+    attribution.refresh(con)
+    assert _get(con, 1)[0] == "search"
