@@ -199,3 +199,32 @@ def test_an_empty_store_attributes_nothing_and_fails_nothing(con):
         0,
         "default",
     )
+
+
+def test_coverage_by_source_adds_up_to_the_files_and_lists_the_unattributed_groups(con):
+    from footprint.attribution.queries import coverage, unattributed
+    from footprint.queries import Filters
+
+    for name in FILES:
+        _load(con, FIXTURES / name)
+    attribution.refresh(con)
+    cov = coverage(con)
+    totals: dict[str, Decimal] = {}
+    for name in FILES:
+        for cur, amount in raw_sum(FIXTURES / name, "BilledCost", group="BillingCurrency").items():
+            totals[cur] = totals.get(cur, Decimal(0)) + amount
+    for dimension in ("team", "model", "workload", "project"):
+        for cur, total in totals.items():
+            summed = sum(Decimal(str(s["cost"].get(cur, 0))) for s in cov[dimension].values())
+            assert summed.quantize(Decimal("0.01")) == total
+        assert sum(s["rows"] for s in cov[dimension].values()) == 44
+    # tags decided the workload of 6 fixture rows: AWS rows 10, 13, 14; GCP row 9; Azure rows 3 and 7
+    assert cov["workload"]["tags"]["rows"] == 6
+    groups = unattributed(con, Filters(provider=["aws"]))
+    assert {g["usage_type"] for g in groups} >= {
+        "USE1-BoxUsage:p5.48xlarge",
+        "USE1-MP:USE1_InputTokenCount-Units",
+    }
+    assert sum(Decimal(str(g["billed_cost"])) for g in groups if g["billing_currency"] == "USD") == Decimal(
+        "111.29"
+    )
