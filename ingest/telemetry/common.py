@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from footprint.sqlfiles import sql
 from footprint.telemetry.energy import DEFAULT_MAX_GAP_FACTOR, BatchEnergy, compute
 from ingest.billing.base import q, raw_csv_relation
 from ingest.errors import IngestError
@@ -171,6 +172,45 @@ def finish(
         skipped={k: v for k, v in skipped.items() if v},
         detail=text,
         warnings=notes,
+    )
+
+
+def store_staged(
+    ctx: LoadContext,
+    options: TelemetryOptions,
+    *,
+    format_id: str,
+    notes: list[str],
+    rows_read: int,
+    skipped: dict[str, int],
+) -> LoadCounts:
+    """Write series and samples from the kept rows of _tl_staged, then work out the energy."""
+    con = ctx.con
+    con.execute("DELETE FROM _tl_staged WHERE skip_reason IS NOT NULL")
+    p = options.params()
+    con.execute(
+        sql("telemetry/stage_series"),
+        {"batch_id": ctx.batch_id, **{k: p[k] for k in ("opt_team", "opt_model", "opt_workload", "opt_job")}},
+    )
+    con.execute(
+        sql("telemetry/insert_series"),
+        {
+            "batch_id": ctx.batch_id,
+            "format_id": format_id,
+            "opt_provider": options.provider,
+            "opt_region": options.region,
+            "opt_country": options.country,
+        },
+    )
+    con.execute(sql("telemetry/insert_samples"), {"batch_id": ctx.batch_id})
+    drop_temp(ctx, "_tl_series", "_tl_staged", "_tl_devices", "_tl_ids", "_tl_raw", "_tl_rows", "_tl_lines")
+    return finish(
+        ctx,
+        options,
+        rows_read=rows_read,
+        rows_loaded=rows_read - sum(skipped.values()),
+        skipped=skipped,
+        detail="; ".join(notes),
     )
 
 

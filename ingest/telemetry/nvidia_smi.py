@@ -21,10 +21,9 @@ from ingest.source import SourceFile
 from ingest.telemetry.common import (
     TelemetryOptions,
     counts_by_reason,
-    drop_temp,
-    finish,
     options_from,
     stage_lines,
+    store_staged,
 )
 
 # Aliases nvidia-smi accepts in --query-gpu, to the canonical names it prints (from --help-query-gpu).
@@ -208,45 +207,6 @@ def load_staged_lines(
         for reason, n in counts_by_reason(reasons).items():
             skipped[reason] = skipped.get(reason, 0) + n
     return store_staged(ctx, options, format_id=format_id, notes=notes, rows_read=rows_read, skipped=skipped)
-
-
-def store_staged(
-    ctx: LoadContext,
-    options: TelemetryOptions,
-    *,
-    format_id: str,
-    notes: list[str],
-    rows_read: int,
-    skipped: dict[str, int],
-) -> LoadCounts:
-    """Write series and samples from the kept rows of _tl_staged, then work out the energy."""
-    con = ctx.con
-    con.execute("DELETE FROM _tl_staged WHERE skip_reason IS NOT NULL")
-    p = options.params()
-    con.execute(
-        sql("telemetry/stage_series"),
-        {"batch_id": ctx.batch_id, **{k: p[k] for k in ("opt_team", "opt_model", "opt_workload", "opt_job")}},
-    )
-    con.execute(
-        sql("telemetry/insert_series"),
-        {
-            "batch_id": ctx.batch_id,
-            "format_id": format_id,
-            "opt_provider": options.provider,
-            "opt_region": options.region,
-            "opt_country": options.country,
-        },
-    )
-    con.execute(sql("telemetry/insert_samples"), {"batch_id": ctx.batch_id})
-    drop_temp(ctx, "_tl_series", "_tl_staged", "_tl_devices", "_tl_ids", "_tl_raw", "_tl_rows", "_tl_lines")
-    return finish(
-        ctx,
-        options,
-        rows_read=rows_read,
-        rows_loaded=rows_read - sum(skipped.values()),
-        skipped=skipped,
-        detail="; ".join(notes),
-    )
 
 
 class NvidiaSmiReader:

@@ -19,8 +19,14 @@ from footprint.sqlfiles import sql
 from ingest.errors import IngestError
 from ingest.registry import LoadContext, LoadCounts, register
 from ingest.source import SourceFile
-from ingest.telemetry.common import WORKLOADS, TelemetryOptions, counts_by_reason, options_from, stage_lines
-from ingest.telemetry.nvidia_smi import store_staged
+from ingest.telemetry.common import (
+    WORKLOADS,
+    TelemetryOptions,
+    counts_by_reason,
+    options_from,
+    stage_lines,
+    store_staged,
+)
 
 METRICS = [
     "DCGM_FI_DEV_POWER_USAGE",
