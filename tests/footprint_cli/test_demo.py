@@ -197,11 +197,6 @@ def test_unknown_skus_are_left_for_the_data_quality_view(demo: Built) -> None:
     assert b200[0][0] > 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="CUR 2.0 resource_tags keys ('user_team', 'user_model') are not matched: fp_attr_key strips 'user:' "
-    "but not 'user_' (footprint/sql/migrations/030_attribution.sql), so every CUR 2.0 tag is ignored",
-)
 def test_models_have_training_and_inference_and_some_spend_is_unattributed(demo: Built) -> None:
     both = _query(
         demo.db,
@@ -224,7 +219,6 @@ def test_models_have_training_and_inference_and_some_spend_is_unattributed(demo:
     assert Decimal(0) < unattributed < total * Decimal("0.25")
 
 
-@pytest.mark.skip(reason="needs the per-model ledger and `footprint models` (footprint.ledger)")
 def test_inference_overtakes_training_for_launched_models_only(demo: Built) -> None:
     status, output = _run("models", "--db", str(demo.db), "--json")
     assert status == 0
