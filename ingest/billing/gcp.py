@@ -31,10 +31,12 @@ from ingest.billing.gcp_common import (
     BQ_FIELDS,
     BQ_PATHS,
     GcpReader,
+    checked_labels,
     credits_total,
     flat_columns,
     json_list,
     json_relation,
+    label_entries,
     projected_relation,
     require_columns,
 )
@@ -115,19 +117,12 @@ class GcpBigQueryReader(GcpReader):
         pricing = f"fp_blank({_c('usage.pricing_unit')}) IS NOT NULL AND fp_blank({_c('usage.amount_in_pricing_units')}) IS NOT NULL"
         month = f"trim({_c('invoice.month')})"
         adj_mode = f"upper(coalesce({_c('adjustment_info.mode')}, '') || ' ' || coalesce({_c('adjustment_info.type')}, ''))"
-        extra = f"""json_object(
-            'service_id', fp_blank({_c("service.id")}), 'project_number', fp_blank({_c("project.number")}),
-            'project_ancestry_numbers', fp_blank({_c("project.ancestry_numbers")}),
-            'location', fp_blank({_c("location.location")}), 'country', fp_blank({_c("location.country")}),
-            'invoice_month', fp_blank({_c("invoice.month")}), 'invoice_publisher_type', fp_blank({_c("invoice.publisher_type")}),
-            'export_time', fp_blank({_c("export_time")}), 'currency_conversion_rate', fp_blank({_c("currency_conversion_rate")}),
-            'transaction_type', fp_blank({_c("transaction_type")}), 'seller_name', fp_blank({_c("seller_name")}),
-            'adjustment_info', json_object('id', fp_blank({_c("adjustment_info.id")}),
-                'description', fp_blank({_c("adjustment_info.description")}),
-                'mode', fp_blank({_c("adjustment_info.mode")}), 'type', fp_blank({_c("adjustment_info.type")})),
-            'price', json_object('effective_price', fp_blank({_c("price.effective_price")}),
-                'tier_start_amount', fp_blank({_c("price.tier_start_amount")}), 'unit', fp_blank({_c("price.unit")}),
-                'pricing_unit_quantity', fp_blank({_c("price.pricing_unit_quantity")})))"""
+        adjustment = f"""CASE WHEN lower(trim({_c("cost_type")})) = 'adjustment' THEN json_object(
+            'id', {_c("adjustment_info.id")}, 'description', {_c("adjustment_info.description")},
+            'mode', {_c("adjustment_info.mode")}, 'type', {_c("adjustment_info.type")}) END"""
+        price = f"""CASE WHEN fp_blank({_c("price.effective_price")}) IS NOT NULL THEN json_object(
+            'effective_price', {_c("price.effective_price")}, 'tier_start_amount', {_c("price.tier_start_amount")},
+            'unit', {_c("price.unit")}, 'pricing_unit_quantity', {_c("price.pricing_unit_quantity")}) END"""
         inner = f"""
 SELECT
     source_row,
@@ -166,33 +161,52 @@ SELECT
     fp_blank({_c("location.zone")}) AS zone,
     fp_blank({_c("resource.global_name")}) AS resource_id,
     fp_blank({_c("resource.name")}) AS resource_name,
-    {json_list(_c("labels"), "labels")} AS labels_json,
-    {json_list(_c("project.labels"), "project.labels")} AS project_labels_json,
-    {json_list(_c("system_labels"), "system_labels")} AS system_labels_json,
+    {label_entries(_c("labels"))} AS label_entries,
+    {label_entries(_c("project.labels"))} AS project_label_entries,
+    {label_entries(_c("system_labels"))} AS system_label_entries,
+    {_c("labels")} AS x_labels_text,
+    {_c("project.labels")} AS x_project_labels_text,
+    {_c("system_labels")} AS x_system_labels_text,
     {json_list(_c("tags"), "tags")} AS tags_json,
-    {json_list(_c("credits"), "credits", array_only=True)} AS credits_json,
+    {json_list(_c("credits"), "credits")} AS credits_json,
     ({adj_mode} LIKE '%CORRECTION%' OR {adj_mode} LIKE '%NEGATION%') AS is_correction,
-    {extra} AS x
+    {_c("service.id")} AS x_service_id,
+    {_c("project.number")} AS x_project_number,
+    {_c("location.location")} AS x_location,
+    {_c("invoice.month")} AS x_invoice_month,
+    {_c("export_time")} AS x_export_time,
+    {_c("currency_conversion_rate")} AS x_currency_conversion_rate,
+    {adjustment} AS x_adjustment_info,
+    {price} AS x_price
 FROM raw"""
         mid = f"""
 SELECT
-    t.*,
+    t.* REPLACE (
+        {checked_labels("t.label_entries", "t.x_labels_text", "labels")} AS label_entries,
+        {checked_labels("t.project_label_entries", "t.x_project_labels_text", "project.labels")} AS project_label_entries,
+        {checked_labels("t.system_label_entries", "t.x_system_labels_text", "system_labels")} AS system_label_entries),
     CASE WHEN t.quantity_source = 'usage.amount_in_pricing_units' THEN t.pricing_amount ELSE t.usage_amount END AS quantity,
     CASE WHEN t.quantity_source = 'usage.amount_in_pricing_units' THEN t.pricing_unit ELSE t.usage_unit END AS unit,
     {credits_total("t.credits_json", "credits")} AS credits_total
 FROM ({inner}) t"""
         return f"""
 SELECT
-    m.* EXCLUDE (usage_amount, usage_unit, pricing_amount, pricing_unit, quantity_source, tags_json, x),
+    m.* EXCLUDE (usage_amount, usage_unit, pricing_amount, pricing_unit, quantity_source, tags_json,
+                 x_service_id, x_project_number, x_location, x_invoice_month, x_export_time,
+                 x_currency_conversion_rate, x_adjustment_info, x_price, x_labels_text, x_project_labels_text,
+                 x_system_labels_text),
     CAST(NULL AS VARCHAR) AS instance_type_hint,
     true AS bills_per_component,
-    json_merge_patch(json_merge_patch('{{}}', json_object(
+    json_object(
         'cost_before_credits', CAST(m.cost AS VARCHAR), 'credits_total', CAST(m.credits_total AS VARCHAR),
         'credits', m.credits_json, 'quantity_source', m.quantity_source,
         'usage', json_object('amount', m.usage_amount, 'unit', m.usage_unit,
                              'amount_in_pricing_units', m.pricing_amount, 'pricing_unit', m.pricing_unit),
-        'project_labels', m.project_labels_json, 'system_labels', m.system_labels_json,
-        'resource_manager_tags', m.tags_json)), m.x) AS x_details
+        'project_labels', to_json(m.project_label_entries), 'system_labels', to_json(m.system_label_entries),
+        'resource_manager_tags', m.tags_json, 'service_id', m.x_service_id, 'project_number', m.x_project_number,
+        'location', m.x_location, 'invoice_month', m.x_invoice_month, 'export_time', m.x_export_time,
+        'currency_conversion_rate', m.x_currency_conversion_rate, 'adjustment_info', m.x_adjustment_info,
+        'price', m.x_price) AS x_details
 FROM ({mid}) m"""
 
 

@@ -11,9 +11,12 @@ A reader's typed SELECT (over `raw`) yields these columns, which the canonical S
 source_row, billing_account_id, billing_account_name, project_id, project_name, service_name, sku_id,
 sku, start_ts, end_ts, billing_period_start, cost_type ('regular' | 'tax' | 'adjustment' |
 'rounding_error'), line_item_type, credit_type, cost (before credits), credits_total, list_cost,
-currency, quantity, unit, region_id, region_name, zone, resource_id, resource_name, labels_json,
-project_labels_json, system_labels_json, credits_json, instance_type_hint, bills_per_component,
-is_correction, x_details.
+currency, quantity, unit, region_id, region_name, zone, resource_id, resource_name, label_entries,
+project_label_entries, system_label_entries (STRUCT(key, value)[]), credits_json, instance_type_hint,
+bills_per_component, is_correction, x_details.
+
+Every validated value must reach a column the canonical SQL reads: DuckDB drops unused columns, and with
+them the check.
 """
 
 from __future__ import annotations
@@ -160,15 +163,33 @@ def require_columns(ctx: LoadContext, have: list[str], mandatory: tuple[str, ...
         raise IngestError(ctx.source.name, f"{what} lacks the mandatory column(s) {', '.join(missing)}")
 
 
-def json_list(expr: str, column: str, *, array_only: bool = False) -> str:
-    """Validated JSON for a repeated field kept as JSON text (labels, credits); blank is NULL."""
-    kinds = "('ARRAY')" if array_only else "('ARRAY', 'OBJECT')"
-    expect = "a JSON array" if array_only else "a JSON array or object"
+def json_list(expr: str, column: str) -> str:
+    """Validated JSON array text for a repeated field kept as JSON (credits, tags); blank is NULL."""
     return (
         f"CASE WHEN fp_blank({expr}) IS NULL THEN NULL "
-        f"WHEN json_valid({expr}) AND json_type(CAST({expr} AS JSON)) IN {kinds} THEN CAST({expr} AS JSON) "
-        f"ELSE fp_fail(source_row, {lit(column)}, {lit(column + ' is not ' + expect + ': ')} || left({expr}, 60)) END"
+        f"WHEN json_valid({expr}) AND left(ltrim({expr}), 1) = '[' THEN CAST({expr} AS JSON) "
+        f"ELSE fp_fail(source_row, {lit(column)}, {lit(column + ' is not a JSON array: ')} || left({expr}, 60)) END"
     )
+
+
+def label_entries(expr: str) -> str:
+    """Labels text as STRUCT(key, value)[], or NULL where it cannot be read (checked by checked_labels)."""
+    return f"TRY(gcp_kv_entries({expr}))"
+
+
+def checked_labels(entries: str, text: str, column: str) -> str:
+    """The entries from label_entries, failing the row when non-blank text gave none or repeats a key."""
+    problem = (
+        f"{column} is not a JSON array of {{key, value}} records with distinct keys, nor a JSON object: "
+    )
+    return (
+        f"CASE WHEN fp_blank({text}) IS NULL THEN NULL "
+        f"WHEN {entries} IS NOT NULL AND gcp_kv_ok({entries}) THEN {entries} "
+        f"ELSE fp_fail(source_row, {lit(column)}, {lit(problem)} || left({text}, 60)) END"
+    )
+
+
+NO_LABELS = 'CAST(NULL AS STRUCT("key" VARCHAR, "value" VARCHAR)[])'
 
 
 def credits_total(expr: str, column: str) -> str:
@@ -183,10 +204,10 @@ def credits_total(expr: str, column: str) -> str:
 def canonical_sql(typed: str) -> str:
     """The canonical mapping over a reader's typed SELECT."""
     text = sql("ingest/gcp_canonical")
-    marker = "FROM gcp_typed g"
+    marker = "FROM gcp_typed t"
     if text.count(marker) != 1:
-        raise RuntimeError("gcp_canonical.sql must read `FROM gcp_typed g` exactly once")
-    return text.replace(marker, f"FROM ({typed}) g")
+        raise RuntimeError("gcp_canonical.sql must read `FROM gcp_typed t` exactly once")
+    return text.replace(marker, f"FROM ({typed}) t")
 
 
 class GcpReader(BillingReader):

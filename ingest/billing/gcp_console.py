@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 
 from ingest.billing.base import lit, money, number, q, required_ts
-from ingest.billing.gcp_common import GcpReader
+from ingest.billing.gcp_common import NO_LABELS, GcpReader
 from ingest.errors import IngestError
 from ingest.registry import LoadContext, register
 from ingest.source import SourceFile
@@ -176,9 +176,9 @@ SELECT
     CAST(NULL AS VARCHAR) AS zone,
     CAST(NULL AS VARCHAR) AS resource_id,
     CAST(NULL AS VARCHAR) AS resource_name,
-    CAST(NULL AS JSON) AS labels_json,
-    CAST(NULL AS JSON) AS project_labels_json,
-    CAST(NULL AS JSON) AS system_labels_json,
+    {NO_LABELS} AS label_entries,
+    {NO_LABELS} AS project_label_entries,
+    {NO_LABELS} AS system_label_entries,
     CAST(NULL AS JSON) AS credits_json,
     false AS is_correction,
     CAST(NULL AS VARCHAR) AS instance_type_hint,

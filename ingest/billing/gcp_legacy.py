@@ -16,7 +16,15 @@ The file export carried usage only (no taxes or invoice adjustments), so every r
 from __future__ import annotations
 
 from ingest.billing.base import money, number, required_ts
-from ingest.billing.gcp_common import GcpReader, credits_total, json_list, json_relation
+from ingest.billing.gcp_common import (
+    NO_LABELS,
+    GcpReader,
+    checked_labels,
+    credits_total,
+    json_list,
+    json_relation,
+    label_entries,
+)
 from ingest.registry import LoadContext, register
 from ingest.source import SourceFile
 
@@ -106,11 +114,12 @@ SELECT
     CAST(NULL AS VARCHAR) AS zone,
     CAST(NULL AS VARCHAR) AS resource_id,
     CAST(NULL AS VARCHAR) AS resource_name,
-    CAST(NULL AS JSON) AS labels_json,
-    {json_list(_c("projectLabels"), "projectLabels")} AS project_labels_json,
-    CAST(NULL AS JSON) AS system_labels_json,
-    {json_list(_c("credits"), "credits", array_only=True)} AS credits_json,
-    {json_list(_c("measurements"), "measurements", array_only=True)} AS measurements_json,
+    {NO_LABELS} AS label_entries,
+    {label_entries(_c("projectLabels"))} AS project_label_entries,
+    {NO_LABELS} AS system_label_entries,
+    {_c("projectLabels")} AS project_labels_text,
+    {json_list(_c("credits"), "credits")} AS credits_json,
+    {json_list(_c("measurements"), "measurements")} AS measurements_json,
     fp_blank({_c("lineItemId")}) AS line_item_id,
     false AS is_correction,
     CASE WHEN regexp_matches({item}, {vm}) THEN lower(regexp_replace({item}, {vm}, '\\1-\\2-\\3'))
@@ -120,7 +129,8 @@ SELECT
 FROM raw"""
         # The measurement that measures this line item, or the only one there is.
         mid = f"""
-SELECT t.*,
+SELECT t.* REPLACE (
+        {checked_labels("t.project_label_entries", "t.project_labels_text", "projectLabels")} AS project_label_entries),
     CASE WHEN t.measurements_json IS NULL THEN NULL
          ELSE coalesce(
             list_filter(CAST(t.measurements_json AS JSON[]), lambda e: (e->>'measurementId') = t.line_item_id)[1],
@@ -129,7 +139,7 @@ SELECT t.*,
 FROM ({inner}) t"""
         return f"""
 SELECT
-    m.* EXCLUDE (measurements_json, line_item_id, project_number, measurement),
+    m.* EXCLUDE (measurements_json, line_item_id, project_number, measurement, project_labels_text),
     {number("m.measurement->>'sum'", "measurements")} AS quantity,
     m.measurement->>'unit' AS unit,
     {credits_total("m.credits_json", "credits")} AS credits_total,

@@ -75,7 +75,7 @@ SELECT
     (cost_type = 'regular' AND credit_type IS NULL AND NOT is_commitment AND NOT is_fee
         AND coalesce(quantity, 0) > 0) AS carries_usage,
     -- Project labels first, so a resource label with the same key wins.
-    gcp_kv_object(list_concat(gcp_kv_entries(project_labels_json), gcp_kv_entries(labels_json))) AS tags,
+    gcp_kv_json(gcp_kv_merge(project_label_entries, label_entries)) AS tags,
     instance_type,
     CASE WHEN is_core THEN 1 WHEN pinned THEN 0 END AS vcpu_count,
     CASE WHEN is_ram THEN 1 WHEN pinned THEN 0 END AS memory_gb,
@@ -106,12 +106,8 @@ FROM (
         SELECT
             g.*,
             g.cost + g.credits_total AS billed,
-            coalesce(g.instance_type_hint,
-                     gcp_kv_get(gcp_kv_entries(g.system_labels_json), 'compute.googleapis.com/machine_spec'))
-                AS instance_type,
-            g.bills_per_component AND coalesce(g.instance_type_hint,
-                gcp_kv_get(gcp_kv_entries(g.system_labels_json), 'compute.googleapis.com/machine_spec')) IS NOT NULL
-                AS pinned,
+            coalesce(g.instance_type_hint, g.machine_spec) AS instance_type,
+            g.bills_per_component AND coalesce(g.instance_type_hint, g.machine_spec) IS NOT NULL AS pinned,
             u.usage_unit AS unit_kind,
             regexp_matches(coalesce(g.sku, ''), '(?i)^\s*commitment\b') AS is_commitment,
             regexp_matches(coalesce(g.sku, ''), '(?i)management fee|licens|virtual workstation') AS is_fee,
@@ -125,9 +121,12 @@ FROM (
                 OR regexp_matches(coalesce(g.sku, ''), '(?i)^vertex ai:')) AS is_ml,
             len(list_filter(gcp_credit_types(g.credits_json),
                             lambda t: t LIKE 'COMMITTED_USAGE_DISCOUNT%')) > 0 AS has_cud,
-            CASE WHEN json_type(g.credits_json) = 'ARRAY' THEN list_filter(CAST(g.credits_json AS JSON[]),
-                lambda c: (c->>'type') LIKE 'COMMITTED_USAGE_DISCOUNT%')[1]->>'id' END AS cud_id
-        FROM gcp_typed g
+            list_filter(CAST(g.credits_json AS JSON[]),
+                lambda c: (c->>'type') LIKE 'COMMITTED_USAGE_DISCOUNT%')[1]->>'id' AS cud_id
+        FROM (
+            SELECT t.*, gcp_kv_get(t.system_label_entries, 'compute.googleapis.com/machine_spec') AS machine_spec
+            FROM gcp_typed t
+        ) g
         LEFT JOIN ref_units u ON u.raw_unit = lower(trim(g.unit))
     ) f
 ) c
