@@ -17,6 +17,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--currency", help="invoice currency for FOCUS files without a BillingCurrency column")
     for flag in ("team", "model", "workload", "job", "host"):
         p.add_argument(f"--{flag}", help=f"attribute telemetry in these files to this {flag}")
+    p.add_argument(
+        "--timezone", help="IANA time zone of telemetry timestamps written without an offset (default UTC)"
+    )
+    p.add_argument("--provider", help="telemetry: cloud provider of the hosts (aws, gcp, azure) or onprem")
+    p.add_argument("--region", help="telemetry: cloud region or site id, for PUE and grid factors")
+    p.add_argument("--country", help="telemetry: ISO 3166 two-letter country of the hosts")
     add_db_option(p)
     p.set_defaults(func=run)
 
@@ -25,9 +31,10 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     options = {
         k: getattr(args, k)
-        for k in ("currency", "team", "model", "workload", "job", "host")
+        for k in ("currency", "team", "model", "workload", "job", "host", "timezone", "provider", "region", "country")
         if getattr(args, k, None)
     }
+    options["max_gap_factor"] = settings.max_gap_factor
     failed = 0
     loaded = 0
     with connection(settings.db, wait_s=settings.lock_wait_s) as con:

@@ -33,6 +33,7 @@ class IngestResult:
     rows_read: int = 0
     rows_loaded: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
+    detail: str | None = None  # what the reader found (variant, devices, time span, measured energy)
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
     duplicate_of: int | None = None
@@ -54,6 +55,8 @@ class IngestResult:
             f"{self.rows_loaded:,} of {self.rows_read:,} rows loaded"
         )
         text += f", {skipped:,} skipped ({reasons})" if skipped else ", 0 skipped"
+        if self.detail:
+            text += f"; {self.detail}"
         for w in self.warnings:
             text += f"; warning: {w}"
         return text
@@ -170,5 +173,6 @@ def _load_in_transaction(con, sf: SourceFile, reader, skip: int, header: list[st
         rows_read=counts.rows_read,
         rows_loaded=counts.rows_loaded,
         skipped=counts.skipped,
+        detail=counts.detail,
         warnings=counts.warnings,
     )
