@@ -210,6 +210,28 @@ def canonical_sql(typed: str) -> str:
     return text.replace(marker, f"FROM ({typed}) t")
 
 
+def create_device_macro(con: duckdb.DuckDBPyConnection) -> None:
+    """gcp_device_model(sku): the accelerator a GPU/TPU SKU text names, from ref_accelerator_sku_patterns.
+
+    The shipped patterns become one CASE of constant regular expressions, tried longest first (the most
+    specific pattern wins: 'A100 80GB' before 'A100'). Constant patterns compile once per query, and the
+    file's rows stream past them; a lookup join would hold every row for a per-row regex match.
+    """
+    rows = con.execute(
+        "SELECT pattern, accelerator_model FROM ref_accelerator_sku_patterns WHERE provider = 'gcp' "
+        "ORDER BY length(pattern) DESC, pattern"
+    ).fetchall()
+    whens = " ".join(f"WHEN regexp_matches(s, {lit(str(p))}) THEN {lit(str(m))}" for p, m in rows)
+    body = f"CASE {whens} END" if rows else "CAST(NULL AS VARCHAR)"
+    con.execute(f"CREATE OR REPLACE TEMP MACRO gcp_device_model(s) AS {body}")
+
+
+def prepare(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the temporary macros the GCP mapping calls, on the loading connection."""
+    con.execute(sql("ingest/gcp_macros"))
+    create_device_macro(con)
+
+
 class GcpReader(BillingReader):
     """Base of the GCP readers: a typed SELECT per format, the shared canonical mapping and helpers."""
 
@@ -220,7 +242,7 @@ class GcpReader(BillingReader):
         return canonical_sql(self.typed(ctx))
 
     def load(self, ctx: LoadContext) -> LoadCounts:
-        ctx.con.execute(sql("ingest/gcp_macros"))
+        prepare(ctx.con)
         counts = super().load(ctx)
         ctx.con.execute(sql("ingest/gcp_catalog_guard"), [ctx.batch_id])
         return counts

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from support import REPO, SAMPLE_EXPORTS
 
-from footprint.sqlfiles import sql
 from ingest import ingest_file
 from ingest.billing.base import CANONICAL_COLUMNS
+from ingest.billing.gcp_common import prepare
 from ingest.registry import LoadContext, detect
 from ingest.source import materialise
 
@@ -281,7 +281,7 @@ def test_mapping_yields_exactly_the_canonical_columns(con, path: Path):
     with materialise(path) as sf:
         reader, skip, header = detect(sf)
         ctx = LoadContext(con=con, batch_id=1, source=sf, header_skip=skip, header=header)
-        con.execute(sql("ingest/gcp_macros"))
+        prepare(con)
         query = f"WITH src AS ({reader.raw_relation(ctx)}), raw AS (SELECT * FROM src) {reader.mapping(ctx)}"
         columns = [r[0] for r in con.execute(f"DESCRIBE {query}").fetchall()]
     assert columns == ["source_row", *CANONICAL_COLUMNS]

@@ -7,8 +7,8 @@
 --     netting them is what makes a GCP total equal the invoice. Console credit rows arrive as their own
 --     rows and keep their own amount.
 --   * GPUs and TPUs bill as their own SKUs, one unit per device-hour. The accelerator comes from the SKU
---     text (ref_accelerator_sku_patterns; where several patterns match, the longest, most specific one
---     wins), never from the machine type's GPU count.
+--     text (gcp_device_model, built from ref_accelerator_sku_patterns: where several patterns match, the
+--     longest, most specific one wins), never from the machine type's GPU count.
 --   * Core SKUs are vCPU-hours (1 vCPU per unit) and RAM SKUs GiB-hours (1 GB per GB-hour). A row that
 --     names its machine type gets explicit zeros for what it does not bill, so the instance catalog
 --     cannot add the VM's GPUs, vCPUs or memory to a core, RAM or disk row.
@@ -93,11 +93,7 @@ SELECT
 FROM (
     SELECT
         f.*,
-        CASE WHEN f.device_sku THEN (
-            SELECT arg_max(p.accelerator_model, length(p.pattern))
-            FROM ref_accelerator_sku_patterns p
-            WHERE p.provider = 'gcp' AND regexp_matches(f.sku, p.pattern)
-        ) END AS device_model,
+        CASE WHEN f.device_sku THEN gcp_device_model(f.sku) END AS device_model,
         (NOT f.device_sku AND NOT f.is_fee AND f.unit_kind = 'hour'
             AND regexp_matches(f.sku, '(?i)\b(cores?|vcpus?|cpu)\b')) AS is_core,
         (NOT f.device_sku AND NOT f.is_fee AND f.unit_kind = 'gb_hour'
