@@ -11,14 +11,8 @@ from __future__ import annotations
 import duckdb
 
 from footprint.attribution.compile import CompiledRules, compile_rules
-from footprint.attribution.rules import (
-    WORKLOAD_CLASSES,
-    WORKLOAD_LABELS,
-    RulesError,
-    RuleSet,
-    default_rules,
-    parse_rules,
-)
+from footprint.attribution.loader import default_rules, parse_rules
+from footprint.attribution.rules import WORKLOAD_CLASSES, WORKLOAD_LABELS, RulesError, RuleSet
 from footprint.attribution.store import ActiveRules, active_rules, load_rules, record_state, reset_rules
 
 __all__ = [

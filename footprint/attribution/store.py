@@ -15,13 +15,8 @@ from datetime import UTC, datetime
 
 import duckdb
 
-from footprint.attribution.rules import (
-    DEFAULT_RULES_FILE,
-    RuleSet,
-    default_rules,
-    default_rules_text,
-    parse_rules,
-)
+from footprint.attribution.loader import default_rules, default_rules_text, parse_rules
+from footprint.attribution.rules import DEFAULT_RULES_FILE, RuleSet
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import pytest
 
 from footprint import attribution
 from footprint.attribution import parse_rules
-from footprint.attribution.rules import default_rules_text
+from footprint.attribution.loader import default_rules_text
 
 
 def _add(con, row_id: int, provider: str = "aws", tags: dict | None = None, **cols) -> None:
