@@ -33,7 +33,7 @@ from __future__ import annotations
 from footprint.sqlfiles import sql
 from ingest.billing.azure_columns import AzureColumns
 from ingest.billing.azure_dataset import finish_batch
-from ingest.billing.base import BillingReader, lit, money, number, required_ts_fmt
+from ingest.billing.base import BillingReader, lit, money, number, raw_csv_relation, required_ts_fmt
 from ingest.errors import IngestError
 from ingest.registry import LoadContext, LoadCounts, register
 
@@ -83,6 +83,19 @@ class AzureReader(BillingReader):
             f"AND {c('meter_category')} IS NULL AND {c('meter_name')} IS NULL AND {c('resource_id')} IS NULL "
             "THEN 'empty line item (no cost, quantity, subscription, meter or resource)' END"
         )
+
+    def raw_relation(self, ctx: LoadContext) -> str:
+        # Tags and AdditionalInfo hold quoted JSON full of doubled quotes, on which DuckDB's parallel
+        # reader in the lenient mode of the shared relation stops ("does not support a full read on this
+        # file") once a file spans several buffers. Strict mode reads such files in parallel, streaming;
+        # a malformed line then fails the file with its line number. Should the shared relation change its
+        # options, the single-threaded reader is the fallback.
+        if ctx.source.container == "parquet":
+            return super().raw_relation(ctx)
+        relation = raw_csv_relation(ctx)
+        if "strict_mode = false" in relation:
+            return relation.replace("strict_mode = false", "strict_mode = true")
+        return raw_csv_relation(ctx, extra_options=", parallel = false")
 
     def load(self, ctx: LoadContext) -> LoadCounts:
         ctx.con.execute(sql("ingest/azure_macros"))

@@ -17,12 +17,11 @@ CREATE OR REPLACE TEMP MACRO fp_azure_is_object(s) AS
 
 -- ARM resource type from a resource id, the way Microsoft's FOCUS conversion splits ids:
 -- '/subscriptions/x/resourceGroups/rg/providers/Microsoft.Sql/servers/s/databases/d' -> 'microsoft.sql/servers/databases'.
--- The last '/providers/' segment wins (extension resources); NULL when the id names no provider.
+-- The part after the last '/providers/' wins (extension resources), with every name dropped; NULL when the id
+-- names no provider.
 CREATE OR REPLACE TEMP MACRO fp_azure_resource_type(rid) AS CASE
-    WHEN rid IS NULL OR NOT regexp_matches(rid, '(?i)/providers/[^/]+/[^/]+') THEN NULL
-    ELSE lower(array_to_string(list_filter(
-        string_split(regexp_extract(rid, '(?i).*/providers/(.+?)/*$', 1), '/'),
-        lambda part, i: i = 1 OR i % 2 = 0), '/'))
+    WHEN NOT contains(lower(rid), '/providers/') THEN NULL
+    ELSE nullif(regexp_replace(rtrim(string_split(lower(rid), '/providers/')[-1], '/'), '(/[^/]+)/[^/]+', '\1', 'g'), '')
     END;
 
 -- FOCUS ChargeCategory for an Azure ChargeType, as Microsoft's FOCUS conversion maps it: unused
