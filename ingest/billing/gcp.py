@@ -101,9 +101,9 @@ class GcpBigQueryReader(GcpReader):
         return None
 
     def raw_relation(self, ctx: LoadContext) -> str:
+        require_columns(ctx, flat_columns(ctx.source, ctx.header), MANDATORY, "this GCP BigQuery export")
         if ctx.source.container in ("json", "jsonl"):
             return json_relation(ctx, BQ_FIELDS)
-        require_columns(ctx, flat_columns(ctx.source, ctx.header), MANDATORY, "this GCP BigQuery export")
         return projected_relation(ctx, BQ_PATHS)
 
     def detail(self, ctx: LoadContext) -> str | None:

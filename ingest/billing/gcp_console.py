@@ -10,7 +10,8 @@ Credit type, Cost type, Usage start/end date, Usage amount/unit, Unrounded Cost 
 Method choices, recorded on the batch (format_detail) and in x_details:
   * Credits are their own rows here (Credit type filled, negative cost); they become Credit rows and
     carry no usage. Every other row keeps its own amount, so the file's total is the invoice's.
-  * The unrounded cost is used where the report has it, else the rounded one.
+  * The unrounded cost is used where the report has it, else the rounded one; thousands separators
+    (1,234.56) are dropped.
   * The currency is named only by the cost column's symbol: '$' is read as USD, '€' as EUR, '£' as GBP,
     '¥' as JPY, a three-letter code as itself; --currency overrides, and an unknown symbol needs it.
   * Dates are whole days without a zone: the charge period runs from the start date's midnight to the
@@ -165,7 +166,7 @@ SELECT
     END AS cost_type,
     fp_blank({c("Cost type")}) AS line_item_type,
     upper(fp_blank({c("Credit type")})) AS credit_type,
-    {money(q(cost_col), cost_col, required=True)} AS cost,
+    {money(f"replace({q(cost_col)}, ',', '')", cost_col, required=True)} AS cost,
     CAST(0 AS DECIMAL(38, 18)) AS credits_total,
     CAST(NULL AS DECIMAL(38, 18)) AS list_cost,
     {lit(currency)} AS currency,

@@ -132,6 +132,18 @@ def _parquet(tmp_path: Path, jsonl: Path) -> Path:
     return path
 
 
+def test_flat_parquet_with_dotted_columns(con, tmp_path: Path):
+    # The standard CSV saved as Parquet keeps its dotted column names, every value as text.
+    rows = csv_records(STANDARD)
+    path = tmp_path / "flat.parquet"
+    pq.write_table(pa.Table.from_pylist(rows), path)
+    result = ingest_file(con, path)
+    assert result.status == "loaded" and result.format_id == "gcp-bq", result.error
+    assert con.execute("SELECT sum(billed_cost) FROM billing_line_items").fetchone()[0] == invoice_total_csv(
+        rows
+    )
+
+
 def test_charge_period_is_utc_and_invoice_month_is_the_billing_period(con):
     ingest_file(con, STANDARD)
     got = con.execute(

@@ -105,6 +105,12 @@ def test_forced_format_and_legacy_near_miss_name_missing_columns(loaded, tmp_pat
     before = _state(loaded)
     result = ingest_file(loaded, FIXTURES / "broken_missing_cost.csv", format_id="gcp-bq")
     assert result.status == "error" and "lacks the mandatory column(s) cost" in result.error
+    no_cost = tmp_path / "no_cost.jsonl"
+    no_cost.write_text(
+        "\n".join(line.replace('"cost":', '"list_price":') for line in DETAILED.read_text().splitlines())
+    )
+    result = ingest_file(loaded, no_cost, format_id="gcp-bq-resource")
+    assert result.status == "error" and "lacks the mandatory column(s) cost" in result.error
     legacy = tmp_path / "legacy.json"
     legacy.write_text(
         json.dumps(

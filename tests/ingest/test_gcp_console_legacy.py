@@ -116,6 +116,17 @@ def test_console_currency_option_and_unknown_symbol(con, tmp_path: Path):
     assert con.execute("SELECT count(*) FROM billing_line_items").fetchone() == before
 
 
+def test_console_thousands_separators(con, tmp_path: Path):
+    # A spreadsheet round trip writes 65836.56 as "65,836.56"; the amount is the same.
+    text = CONSOLE.read_text(encoding="utf-8").replace(",5952,hour,65836.56,", ',5952,hour,"65,836.56",')
+    assert '"65,836.56"' in text
+    edited = tmp_path / "separators.csv"
+    edited.write_text(text, encoding="utf-8")
+    assert ingest_file(con, edited).status == "loaded"
+    got = con.execute("SELECT billed_cost FROM billing_line_items WHERE source_row = 1").fetchone()[0]
+    assert got == Decimal("65836.56")
+
+
 @pytest.mark.shared
 @pytest.mark.parametrize("name", LEGACY_FILES)
 def test_legacy_file_export_reconciles_exactly(con, name: str):
