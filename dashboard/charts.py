@@ -100,6 +100,9 @@ def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, *, legend: s
         hoverlabel={"namelength": -1},
         separators=".,",
     )
+    # plain numbers with thousands separators on both axes: no SI suffixes ('5p', '2k') beside our units
+    fig.update_xaxes(exponentformat="none", separatethousands=True)
+    fig.update_yaxes(exponentformat="none", separatethousands=True)
     return fig
 
 

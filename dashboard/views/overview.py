@@ -72,6 +72,6 @@ for tab, dim in zip(tabs, ["provider", "region", "service", "team", "model"], st
         )
 st.caption(
     "Error bars and ranges are the low and high estimates from the coefficient and utilisation ranges; "
-    f"see Methodology & data quality. Figures cover {units.number(k['line_items'], 0)} billing line items "
-    "and the measured telemetry no bill covers."
+    f"see Methodology & data quality. Figures cover {units.number(k['line_items'], 0)} billing line "
+    f"item{'' if k['line_items'] == 1 else 's'} and the measured telemetry no bill covers."
 )

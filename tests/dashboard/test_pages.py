@@ -14,7 +14,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.components import EMPTY_FILTERS
-from footprint.queries import Filters
+from footprint import ledger, units
+from footprint.queries import Filters, summary
 from footprint.store import connection
 
 pytestmark = pytest.mark.shared
@@ -131,3 +132,27 @@ def test_empty_database_invites_an_upload(tmp_path: Path, monkeypatch: pytest.Mo
     assert not at.exception
     assert any("No data loaded yet" in i.value for i in at.info)
     assert (tmp_path / "new.duckdb").exists()  # created and migrated, ready for the first upload
+
+
+def test_models_page_shows_the_ledger_which_adds_up_to_the_summary(open_app, app_db: Path):
+    at = open_app("models")
+    with connection(app_db, read_only=True) as con:
+        rows = ledger.models(con)
+        total = summary(con, Filters())["energy_kwh"]
+    training = sum(r["training_energy_kwh"] or 0 for r in rows)
+    inference = sum(r["inference_energy_kwh"] or 0 for r in rows)
+    other = sum(r["other_energy_kwh"] or 0 for r in rows)
+    assert training + inference + other == pytest.approx(total, rel=1e-9)  # every kWh lands on some model
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["Training IT energy"] == units.energy(training)
+    assert shown["Inference IT energy"] == units.energy(inference)
+    table = at.dataframe[-1].value.set_index("model")
+    for r in rows:
+        assert table.loc[r["model"], "inference_energy_kwh"] == pytest.approx(r["inference_energy_kwh"])
+        assert (table.loc[r["model"], "break_even"] == r["break_even"]) or r["break_even"] is None
+    assert any(r["break_even"] for r in rows), "the demo has a model whose serving overtook its training"
+
+
+def test_models_page_says_which_filters_do_not_apply(open_app):
+    at = open_app("models", query={"provider": "aws"})
+    assert any("provider filter does not apply" in i.value for i in at.info)
