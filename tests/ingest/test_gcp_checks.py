@@ -83,6 +83,11 @@ def test_broken_fixture_names_the_problem_and_changes_nothing(loaded, name: str,
             "row 4, column 'system_labels': system_labels is not a JSON array of {key, value} records with distinct keys",
         ),
         ("credits", '{"amount": -1}', "row 4, column 'credits': credits is not a JSON array"),
+        (
+            "credits",
+            '[{"name": "Promotion", "type": "PROMOTION"}]',
+            "row 4, column 'credits': a credit has no amount",
+        ),
         ("cost_type", "usage", "row 4, column 'cost_type': unknown cost type usage"),
         ("cost", "12,5", "row 4, column 'cost': cannot read 12,5 as a number"),
         (

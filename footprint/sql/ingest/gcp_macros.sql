@@ -36,7 +36,8 @@ CREATE OR REPLACE TEMP MACRO gcp_credit_amounts(j) AS json_extract_string(j, '$[
 
 -- What is wrong with a credits array, or NULL when every credit has a readable amount.
 CREATE OR REPLACE TEMP MACRO gcp_credit_problem(j) AS CASE
-    WHEN len(list_filter(gcp_credit_amounts(j), lambda a: a IS NULL)) > 0 THEN 'a credit has no amount'
+    WHEN len(gcp_credit_amounts(j)) <> json_array_length(j)
+        OR len(list_filter(gcp_credit_amounts(j), lambda a: a IS NULL)) > 0 THEN 'a credit has no amount'
     ELSE 'cannot read ' || list_filter(gcp_credit_amounts(j),
         lambda a: TRY_CAST(trim(a) AS DECIMAL(38, 18)) IS NULL)[1] || ' as a credit amount'
     END;
