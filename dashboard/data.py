@@ -27,6 +27,7 @@ import duckdb
 import streamlit as st
 
 from footprint import aggregates, ledger, store
+from footprint.attribution import RulesError, load_rules, parse_rules
 from footprint.pipeline import refresh
 from footprint.queries import Filters
 from footprint.settings import get_settings
@@ -79,6 +80,7 @@ class _SharedExclusive:
 
 
 _LOCK = _SharedExclusive()
+RULES_FORMAT = "attribution-rules"
 
 
 def db_path() -> Path:
@@ -192,9 +194,25 @@ def formats() -> dict[str, str]:
     return {r.format_id: f"{r.label} ({r.kind})" for r in sorted(readers(), key=lambda r: (r.kind, r.label))}
 
 
+def is_rules_file(name: str) -> bool:
+    """Attribution rules come as TOML (footprint/data/attribution_rules.toml is the shipped default)."""
+    return name.lower().endswith(".toml")
+
+
 def preview(upload: BinaryIO, name: str, format_id: str | None = None) -> dict[str, Any]:
     """Detected format, header and first lines of an uploaded file, or {'error': message}; no database."""
     upload.seek(0)
+    if is_rules_file(name):
+        raw = upload.read()
+        try:
+            rules = parse_rules(raw, name)
+        except RulesError as exc:
+            return {"error": str(exc)}
+        return {
+            "file_name": name, "format_id": RULES_FORMAT, "kind": "attribution rules", "size_bytes": len(raw),
+            "format_label": f"Attribution rules, version {rules.rules_version}", "columns": [],
+            "sample_lines": raw.decode("utf-8-sig", errors="replace").splitlines()[:8],
+        }
     try:
         return ingest_preview(upload, name=name, format_id=format_id)
     except IngestError as exc:
@@ -214,13 +232,20 @@ def ingest_uploads(
     results: list[IngestResult] = []
     refresh_error: str | None = None
     total = len(uploads) + 1
+    rules = [u for u in uploads if is_rules_file(u[0])]
     with writing() as con:
-        for i, (name, stream, format_id) in enumerate(uploads):
+        for i, (name, stream, format_id) in enumerate(u for u in uploads if not is_rules_file(u[0])):
             if progress:
                 progress(f"Loading {name}", i / total)
             stream.seek(0)
             results.append(ingest_file(con, stream, name=name, format_id=format_id, options=options or {}))
-        if any(r.status == "loaded" for r in results):
+        for name, stream, _ in rules:  # after the data, so the refresh they trigger covers it
+            if progress:
+                progress(f"Applying the attribution rules in {name} and refreshing", (total - 2) / total)
+            stream.seek(0)
+            results.append(_load_rules(con, name, stream.read()))
+        rules_refreshed = any(r.status == "loaded" and r.kind == "attribution rules" for r in results)
+        if not rules_refreshed and any(r.status == "loaded" for r in results):
             step_share = 1 / total
 
             def step(label: str, done: float) -> None:
@@ -235,3 +260,16 @@ def ingest_uploads(
     if progress:
         progress("Done", 1.0)
     return results, refresh_error
+
+
+def _load_rules(con: duckdb.DuckDBPyConnection, name: str, raw: bytes) -> IngestResult:
+    """Make an uploaded rules file the rules in force; the store keeps the previous rules on any error."""
+    result = IngestResult(name, "loaded", format_id=RULES_FORMAT, format_label="Attribution rules",
+                          kind="attribution rules")
+    try:
+        active = load_rules(con, raw, name)
+    except (RulesError, duckdb.Error) as exc:
+        result.status, result.error = "error", str(exc) if isinstance(exc, RulesError) else f"{name}: {exc}"
+        return result
+    result.format_label = f"Attribution rules, version {active.rules_version}"
+    return result

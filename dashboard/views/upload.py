@@ -21,8 +21,8 @@ st.markdown(
     "Drop one or more files: **billing exports** (AWS CUR / CUR 2.0, FOCUS, Azure, GCP; CSV, CSV.GZ, "
     "Parquet, JSON), **telemetry** (nvidia-smi, DCGM exporter, CodeCarbon `emissions.csv`, inference "
     "request counts) or **reference inputs** (contractual instruments, residual-mix factors, hourly grid "
-    "factors, telemetry mappings). The format is detected from each file's header; nothing is loaded "
-    "until you confirm."
+    "factors, PUE overrides, telemetry mappings, and attribution rules as a `.toml` file). The format is "
+    "detected from each file's header; nothing is loaded until you confirm."
 )
 st.caption(
     f"Largest file accepted: {limit_mb:,} MB per file (`server.maxUploadSize` in .streamlit/config.toml). "
@@ -74,6 +74,8 @@ for upload in uploads or []:
             st.caption(f"{len(columns)} columns: " + ", ".join(columns[:15]) + (" ..." if len(columns) > 15 else ""))
             if info.get("sample_lines"):
                 st.code("\n".join(info["sample_lines"]), language=None, wrap_lines=False)
+        if data.is_rules_file(upload.name):
+            continue
         st.selectbox(
             "Read as", [None, *formats], key=f"format-{upload.file_id}",
             format_func=lambda v: "detect from the header" if v is None else formats[v],
@@ -100,7 +102,9 @@ def _result_rows(results: list[dict]) -> pd.DataFrame:
     rows = []
     for r in results:
         skipped = sum(r["skipped"].values())
-        if r["status"] == "loaded":
+        if r["status"] == "loaded" and r["batch_id"] is None:
+            outcome = "now the attribution rules in force; every row re-attributed"
+        elif r["status"] == "loaded":
             outcome = f"loaded as batch {r['batch_id']}"
         elif r["status"] == "duplicate":
             outcome = f"already loaded as batch {r['duplicate_of']}: nothing changed"

@@ -123,3 +123,43 @@ def test_the_page_states_the_configured_size_limit(open_app):
     configured = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())["server"]["maxUploadSize"]
     at = open_app("upload")
     assert any(f"{configured:,} MB per file" in c.value for c in at.caption)
+
+
+RULES = b"""schema_version = 1
+rules_version = "upload-test-1"
+extends = "default"
+
+[[usage_rules]]
+id = "object-storage-belongs-to-data-platform"
+providers = ["aws"]
+match = { service_name = 'Simple Storage Service' }
+team = "data-platform"
+"""
+
+
+def test_an_attribution_rules_file_is_validated_then_put_in_force(open_app, app_db: Path, options_of):
+    with connection(app_db, read_only=True) as con:
+        storage_rows = con.execute(
+            "SELECT count(*) FROM billing_line_items WHERE provider = 'aws' AND service_name LIKE '%Simple Storage Service%'"
+        ).fetchone()[0]
+    assert storage_rows > 0
+    assert "data-platform" not in options_of(app_db)["team"]
+    at = _upload(open_app, [("my_rules.toml", RULES)])
+    assert any("Attribution rules, version upload-test-1" in m.value for m in at.markdown)
+    [result] = _results(_load(at))
+    assert result["result"] == "now the attribution rules in force; every row re-attributed"
+    with connection(app_db, read_only=True) as con:
+        assert con.execute("SELECT rules_version FROM attribution_state").fetchone()[0] == "upload-test-1"
+        moved, matching = con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE provider = 'aws' AND service_name LIKE '%Simple Storage Service%') "
+            "FROM v_line_items WHERE team = 'data-platform'").fetchone()
+    assert 0 < moved <= storage_rows and matching == moved  # only matching rows (a team tag still wins)
+    assert "data-platform" in options_of(app_db)["team"]  # the pages see the new team at once
+
+
+def test_a_broken_rules_file_is_refused_with_its_line(open_app, app_db: Path):
+    broken = RULES.replace(b'team = "data-platform"', b'team = "data-platform"\nsquad = "x"')
+    at = _upload(open_app, [("broken.toml", broken)])
+    assert any(e.value.startswith("broken.toml") and "line" in e.value for e in at.error)
+    with connection(app_db, read_only=True) as con:
+        assert con.execute("SELECT rules_version FROM attribution_state").fetchone()[0] != "upload-test-1"
