@@ -109,7 +109,10 @@ def writing() -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def ensure_database() -> None:
-    """Create or migrate the database and build the aggregates if they are missing (once per version)."""
+    """Create or migrate the database and rebuild the aggregates if they are missing or stale.
+
+    Checked once per database version; only a database that needs it is opened read-write.
+    """
     path = db_path()
     if path.exists() and _ready(str(path), store.data_version(path)):
         return
@@ -121,8 +124,10 @@ def ensure_database() -> None:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _ready(path: str, version: tuple[int, int]) -> bool:
+    """Every migration applied (read-only connections do not migrate) and the aggregates current."""
     with reading() as con:
-        return aggregates.is_current(con)
+        applied = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+        return all(v in applied for v, _ in store.migrations()) and aggregates.is_current(con)
 
 
 # ---------------------------------------------------------------------------------------------- queries

@@ -114,3 +114,19 @@ def test_a_writer_in_this_process_waits_for_open_readers(app_db: Path):
         con.execute("SELECT 1").fetchone()
     t.join(10)
     assert order == ["read done", "write"]
+
+
+def test_a_database_with_stale_aggregates_or_a_pending_migration_is_brought_up_to_date(app_db: Path):
+    from footprint import aggregates
+    from ingest import ingest_file
+
+    with connection(app_db) as con:
+        before = int(summary(con, Filters())["line_items"])
+        assert ingest_file(con, FOCUS).status == "loaded"  # loaded without a refresh: aggregates stale
+        con.execute("DROP TABLE agg_meta")
+        con.execute("DELETE FROM schema_migrations WHERE version = 40")  # as if 040 had never run
+    data.ensure_database()
+    with connection(app_db, read_only=True) as con:
+        assert aggregates.is_current(con)
+        assert con.execute("SELECT count(*) FROM schema_migrations WHERE version = 40").fetchone()[0] == 1
+    assert data.query("kpis", Filters())["line_items"] == before + data_rows(FOCUS)
