@@ -118,23 +118,32 @@ SELECT
 FROM ref_energy_coefficients;
 
 -- Storage rows: media (first matching pattern) and replication factor (first matching pattern of the
--- row's provider, else the catch-all row).
+-- row's provider, else the catch-all row). Patterns are matched once per distinct text, not per row.
 CREATE OR REPLACE TEMP TABLE _fp_storage AS
-WITH s AS (SELECT row_id, provider, usage_text FROM _fp_billing WHERE usage_kind = 'storage'),
-media AS (
-    SELECT s.row_id, arg_min(m.media, m.priority) AS media
-    FROM s JOIN ref_storage_media m ON regexp_matches(s.usage_text, m.pattern)
-    GROUP BY s.row_id
+WITH keys AS (
+    SELECT DISTINCT provider, usage_text FROM _fp_billing WHERE usage_kind = 'storage'
+), media AS (
+    SELECT k.provider, k.usage_text, arg_min(m.media, m.priority) AS media
+    FROM keys k JOIN ref_storage_media m ON regexp_matches(k.usage_text, m.pattern)
+    GROUP BY ALL
 ), rf AS (
-    SELECT s.row_id,
+    SELECT k.provider, k.usage_text,
            arg_min(r.replication_factor, (r.provider = '*', r.priority)) AS replication_factor,
            arg_min(r.coefficient_id, (r.provider = '*', r.priority)) AS replication_id
-    FROM s JOIN ref_storage_replication r
-      ON (r.provider = s.provider OR r.provider = '*') AND regexp_matches(s.usage_text, r.pattern)
-    GROUP BY s.row_id
+    FROM keys k JOIN ref_storage_replication r
+      ON (r.provider = k.provider OR r.provider = '*') AND regexp_matches(k.usage_text, r.pattern)
+    GROUP BY ALL
+), matched AS (
+    SELECT k.provider, k.usage_text, coalesce(media.media, 'unknown') AS media, rf.replication_factor,
+           rf.replication_id
+    FROM keys k
+    LEFT JOIN media ON media.provider = k.provider AND media.usage_text = k.usage_text
+    LEFT JOIN rf ON rf.provider = k.provider AND rf.usage_text = k.usage_text
 )
-SELECT s.row_id, coalesce(media.media, 'unknown') AS media, rf.replication_factor, rf.replication_id
-FROM s LEFT JOIN media USING (row_id) LEFT JOIN rf USING (row_id);
+SELECT b.row_id, m.media, m.replication_factor, m.replication_id
+FROM _fp_billing b
+JOIN matched m ON m.provider = b.provider AND m.usage_text = b.usage_text
+WHERE b.usage_kind = 'storage';
 
 -- Measured accelerator energy per billing row (the telemetry step may report a row more than once).
 CREATE OR REPLACE TEMP TABLE _fp_measured AS
