@@ -20,7 +20,7 @@ def all_sql_files() -> list[str]:
     root = resources.files("footprint").joinpath("sql")
     out: list[str] = []
 
-    def walk(node, prefix: str) -> None:  # type: ignore[no-untyped-def]
+    def walk(node, prefix: str) -> None:  # noqa: ANN001
         for child in sorted(node.iterdir(), key=lambda c: c.name):
             if child.is_dir():
                 walk(child, f"{prefix}{child.name}/")

@@ -8,18 +8,8 @@ from footprint.pipeline import refresh
 from footprint.store import connection
 from footprint_cli.common import add_db_option, settings_from
 from footprint_cli.main import CliError
-
-# Tables whose rows belong to a batch; each module that adds one registers it here.
-BATCH_TABLES = [
-    "billing_line_items",
-    "telemetry_series",
-    "telemetry_samples",
-    "telemetry_energy",
-    "telemetry_gaps",
-    "codecarbon_runs",
-    "inference_requests",
-    "telemetry_mapping",
-]
+from ingest import IngestError
+from ingest.loader import remove_batch
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -33,16 +23,12 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     with connection(settings.db, read_only=args.remove is None, wait_s=settings.lock_wait_s) as con:
         if args.remove is not None:
-            row = con.execute("SELECT file_name FROM ingest_batches WHERE batch_id = ?", [args.remove]).fetchone()
-            if not row:
-                raise CliError(f"no batch {args.remove}")
-            con.execute("BEGIN TRANSACTION")
-            for table in BATCH_TABLES:
-                con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [args.remove])
-            con.execute("DELETE FROM ingest_batches WHERE batch_id = ?", [args.remove])
-            con.execute("COMMIT")
+            try:
+                name = remove_batch(con, args.remove)
+            except IngestError as exc:
+                raise CliError(str(exc)) from exc
             refresh(con)
-            print(f"removed batch {args.remove} ({row[0]})")
+            print(f"removed batch {args.remove} ({name})")
             return 0
         rows = con.execute(
             "SELECT batch_id, detected_format, rows_loaded, rows_skipped, ingested_at, file_name "

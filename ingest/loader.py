@@ -72,6 +72,37 @@ def find_duplicate(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[int, st
     return (int(row[0]), str(row[1])) if row else None
 
 
+def batch_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every base table whose rows belong to a batch (has a batch_id column), apart from the batch list."""
+    rows = con.execute(
+        "SELECT DISTINCT c.table_name FROM duckdb_columns() c JOIN duckdb_tables() t "
+        "ON t.table_name = c.table_name AND t.schema_name = c.schema_name AND t.database_name = c.database_name "
+        "WHERE c.column_name = 'batch_id' AND c.schema_name = 'main' AND NOT t.temporary "
+        "AND c.table_name <> 'ingest_batches' ORDER BY 1"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def remove_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> str:
+    """Delete a batch and every row it loaded, in one transaction. Returns its file name.
+
+    Derived tables are rebuilt by the next pipeline refresh; the caller runs it.
+    """
+    row = con.execute("SELECT file_name FROM ingest_batches WHERE batch_id = ?", [batch_id]).fetchone()
+    if not row:
+        raise IngestError(f"batch {batch_id}", "no such batch")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table in batch_tables(con):
+            con.execute(f'DELETE FROM "{table}" WHERE batch_id = ?', [batch_id])
+        con.execute("DELETE FROM ingest_batches WHERE batch_id = ?", [batch_id])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return str(row[0])
+
+
 def preview(
     source: str | os.PathLike[str] | BinaryIO, *, name: str | None = None, format_id: str | None = None
 ) -> dict[str, Any]:
