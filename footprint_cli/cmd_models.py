@@ -6,9 +6,12 @@ import argparse
 import json
 from typing import Any
 
+import duckdb
+
 from footprint.ledger import LedgerFilters, models
 from footprint.store import connection
 from footprint_cli.common import _date, add_db_option, settings_from
+from footprint_cli.main import CliError
 
 # The fields every model carries, in order; `--json` prints them first, then the rest of the ledger.
 HEADLINE = [
@@ -44,8 +47,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     filters = LedgerFilters(since=args.since, until=args.until, team=args.team, model=args.model)
-    with connection(settings.db, read_only=True, wait_s=settings.lock_wait_s) as con:
-        result = models(con, filters)
+    try:
+        with connection(settings.db, read_only=True, wait_s=settings.lock_wait_s) as con:
+            result = models(con, filters)
+    except FileNotFoundError as exc:
+        raise CliError(str(exc)) from None
+    except duckdb.CatalogException:
+        raise CliError(
+            f"{settings.db}: this database predates the per-model ledger; run `footprint ingest` or "
+            "`footprint rules reset` once to upgrade it"
+        ) from None
     ordered = [
         {**{k: m[k] for k in HEADLINE}, **{k: v for k, v in m.items() if k not in HEADLINE}} for m in result
     ]

@@ -46,6 +46,8 @@ def run(args: argparse.Namespace) -> int:
         )
         return 0
     read_only = args.action == "show"
+    if read_only and not Path(settings.db).exists():
+        raise CliError(f"{settings.db}: no such database (ingest a file or run `footprint demo` first)")
     with connection(settings.db, read_only=read_only, wait_s=settings.lock_wait_s) as con:
         if args.action == "show":
             active = active_rules(con)

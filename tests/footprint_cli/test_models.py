@@ -162,3 +162,11 @@ def test_models_text_output(loaded, capsys):
     assert status == 0
     lines = out.splitlines()
     assert lines[0].split()[0] == "model" and any(line.startswith("unattributed") for line in lines)
+
+
+def test_a_missing_database_is_one_line(tmp_path, capsys):
+    missing = tmp_path / "none.duckdb"
+    for argv in (["models", "--json"], ["rules", "show"]):
+        status, out, err = _run(capsys, *argv, "--db", str(missing))
+        assert (status, out) == (2, "")
+        assert err == f"error: {missing}: no such database (ingest a file or run `footprint demo` first)\n"
