@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from footprint.store import StoreBusyError
 
-COMMANDS = ["ingest", "summary", "batches", "demo", "serve", "estimate", "models", "rules"]
+COMMANDS = ["ingest", "summary", "batches", "demo", "serve", "estimate", "models", "rules", "report"]
 
 
 class CliError(Exception):
@@ -46,6 +46,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreBusyError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
+    except FileNotFoundError as exc:
+        # open_db(read_only=True) names the missing database; other missing paths carry their name.
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
