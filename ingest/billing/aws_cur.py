@@ -38,7 +38,6 @@ FIELDS: dict[str, tuple[str, str]] = {
     "line_item_id": ("identity/LineItemId", "identity_line_item_id"),
     "payer_account_id": ("bill/PayerAccountId", "bill_payer_account_id"),
     "payer_account_name": ("bill/PayerAccountName", "bill_payer_account_name"),
-    "invoicing_entity": ("bill/InvoicingEntity", "bill_invoicing_entity"),
     "billing_period_start": ("bill/BillingPeriodStartDate", "bill_billing_period_start_date"),
     "usage_account_id": ("lineItem/UsageAccountId", "line_item_usage_account_id"),
     "usage_account_name": ("lineItem/UsageAccountName", "line_item_usage_account_name"),
@@ -155,6 +154,7 @@ class CurReader(BillingReader):
 
     snake = False
     variant = "legacy CUR, slash headers"
+    parallel_csv_load = True  # every macro the mapping needs is made in setup()
 
     def __init__(self, format_id: str, label: str):
         super().__init__(format_id=format_id, label=label)
@@ -223,9 +223,8 @@ class CurReader(BillingReader):
         """Extra `, expr AS _name` items computed once per row before the mapping reads them."""
         return ""
 
-    def load(self, ctx: LoadContext):  # type: ignore[no-untyped-def]
+    def setup(self, ctx: LoadContext) -> None:
         ctx.con.execute(sql("ingest/aws_cur_macros"))
-        return super().load(ctx)
 
     def mapping(self, ctx: LoadContext) -> str:
         cols = self.columns(ctx)
@@ -299,12 +298,11 @@ SELECT
     CASE WHEN _instance IS NOT NULL THEN fp_aws_memory({attr(cols, 'memory')}) END AS memory_gb,
     NULL AS accelerator_model,
     CASE WHEN _instance IS NOT NULL THEN fp_num({attr(cols, 'gpu')}) END AS accelerator_count,
-    fp_aws_workload(_ut) AS workload_hint,
+    fp_aws_workload_hint(_ut, fp_blank({c('product_code')})) AS workload_hint,
     {self.details(ctx, cols)} AS x_details
 FROM (
     SELECT *,
-        CASE WHEN fp_aws_instance_surcharge(_ut) THEN NULL
-             ELSE coalesce(fp_blank({c('instance_type')}), fp_aws_instance(_ut)) END AS _instance,
+        fp_aws_instance_type(_ut, fp_blank({c('instance_type')})) AS _instance,
         fp_aws_carries_usage(_lt, _ut, {attr(cols, 'capacity_status')}) AS _carries
     FROM (SELECT *, trim({c('line_item_type')}) AS _lt, fp_blank({c('usage_type')}) AS _ut,
                  {billed} AS _cost{self.prepare(ctx, cols)}
@@ -314,10 +312,7 @@ FROM (
 
     def details(self, ctx: LoadContext, cols: CurColumns) -> str:
         pairs = [
-            ("line_item_id", f"fp_blank({cols.ref('line_item_id')})"),
-            ("invoicing_entity", f"fp_blank({cols.ref('invoicing_entity')})"),
             ("operation", f"fp_blank({cols.ref('operation')})"),
-            ("product_code", f"fp_blank({cols.ref('product_code')})"),
             # What a row that carries no usage said it amounted to (FOCUS leaves its quantity empty).
             ("usage_amount", f"CASE WHEN NOT _carries THEN fp_blank({cols.ref('usage_amount')}) END"),
         ]

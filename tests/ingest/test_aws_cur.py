@@ -80,19 +80,20 @@ def test_real_cur_tax_rows_are_kept_labelled_and_carry_no_usage(con):
 def test_real_cur_quoted_comma_in_the_entity_name_keeps_columns_aligned(con):
     ingest_file(con, REAL)
     header, rows = _rows(REAL)
-    entity = header.index("bill/InvoicingEntity")
-    region = header.index("product/region")
-    code = header.index("product/regionCode")
+    entity, payer = header.index("bill/InvoicingEntity"), header.index("bill/PayerAccountId")
+    region, code = header.index("product/region"), header.index("product/regionCode")
+    # The entity is quoted because of its comma; the columns after it must land where they belong.
     assert {r[entity] for r in rows} == {"Amazon Web Services Canada, Inc."}
-    got = con.execute(
-        "SELECT DISTINCT x_details->>'invoicing_entity' FROM billing_line_items"
-    ).fetchall()
-    assert got == [("Amazon Web Services Canada, Inc.",)]
+    assert con.execute("SELECT DISTINCT billing_account_id FROM billing_line_items").fetchall() == [(rows[0][payer],)]
     expected_regions: dict[str | None, int] = {}
     for r in rows:
-        key = (r[code] or r[region] or None)
+        key = r[code] or r[region] or None
         expected_regions[key] = expected_regions.get(key, 0) + 1
     assert dict(con.execute("SELECT region_id, count(*) FROM billing_line_items GROUP BY 1").fetchall()) == expected_regions
+    descriptions = con.execute(
+        "SELECT charge_description FROM billing_line_items WHERE source_row = 1"
+    ).fetchone()[0]
+    assert descriptions == rows[0][header.index("lineItem/LineItemDescription")] == "Tax for product code AWSCloudTrail"
 
 
 # --- the synthetic legacy CUR with GPU, SageMaker and commitment rows --------------------------------
@@ -262,4 +263,7 @@ def test_cli_prints_the_format_and_row_counts(tmp_path, capsys):
     status = main(["ingest", str(LEGACY), "--db", str(tmp_path / "db.duckdb")])
     out = capsys.readouterr().out.strip().splitlines()
     assert status == 0
-    assert out == ["cur_legacy_gpu.csv: AWS CUR (legacy) -> batch 1, 14 of 14 rows loaded, 0 skipped"]
+    assert out == [
+        "cur_legacy_gpu.csv: AWS CUR (legacy) -> batch 1, 14 of 14 rows loaded, 0 skipped; "
+        "legacy CUR, slash headers; billed cost = lineItem/UnblendedCost"
+    ]

@@ -35,9 +35,11 @@ CREATE OR REPLACE TEMP MACRO fp_aws_charge_category(t) AS CASE t
 -- reservation-covered usage and Savings-Plan-covered usage qualify; negations, fees, discounts, tax,
 -- credits and refunds never do, nor does an unused On-Demand Capacity Reservation ('UnusedBox:' usage
 -- types, product/capacitystatus 'UnusedCapacityReservation'), which bills hours on which nothing ran.
+-- (The CASE keeps the regular expression off the rows whose usage type cannot match it.)
 CREATE OR REPLACE TEMP MACRO fp_aws_carries_usage(t, ut, capacity_status) AS
     t IN ('Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage')
-    AND NOT coalesce(regexp_matches(ut, '(?:^|-)Unused(?:Box|Ded|Host)[A-Za-z]*:'), false)
+    AND CASE WHEN contains(ut, 'Unused') THEN NOT regexp_matches(ut, '(?:^|-)Unused(?:Box|Ded|Host)[A-Za-z]*:')
+             ELSE true END
     AND coalesce(capacity_status, '') <> 'UnusedCapacityReservation';
 
 -- FOCUS EffectiveCost (amortised) per line item type, as the FinOps Foundation's CUR conversion defines it:
@@ -62,40 +64,114 @@ CREATE OR REPLACE TEMP MACRO fp_aws_pricing_category(t, ut, term) AS CASE
     WHEN t = 'Usage' THEN 'Standard'
     END;
 
--- A usage type that names an instance after its colon without billing that instance's time
--- ('EBSOptimized:m4.xlarge', 'UnusedBox:p5.48xlarge', 'Reservation:...'): the product columns of such
--- rows describe the instance, but taking them would count the instance a second time.
-CREATE OR REPLACE TEMP MACRO fp_aws_instance_surcharge(ut) AS
-    fp_aws_instance(ut) IS NULL
-    AND coalesce(regexp_matches(ut, ':(?:ml\.|db\.|cache\.)?[a-z][a-z0-9-]*\.[a-z0-9-]+$'), false);
+-- The instance type of a row. Product columns (product/instanceType) name it on instance-hour rows, else
+-- the usage type does (fp_aws_instance). A usage type that names an instance after its colon without
+-- billing that instance's time ('EBSOptimized:m4.xlarge', 'UnusedBox:p5.48xlarge') yields none: the
+-- product columns of such rows describe the instance, but taking them would count it a second time.
+-- fp_aws_instance only matches usage types with a colon, so the others skip its regular expression.
+CREATE OR REPLACE TEMP MACRO fp_aws_instance_type(ut, product_instance) AS CASE
+    WHEN NOT contains(ut, ':') OR ut IS NULL THEN product_instance
+    WHEN product_instance IS NULL THEN fp_aws_instance(ut)
+    WHEN fp_aws_instance(ut) IS NOT NULL THEN product_instance
+    WHEN regexp_matches(ut, ':(?:ml\.|db\.|cache\.)?[a-z][a-z0-9-]*\.[a-z0-9-]+$') THEN NULL
+    ELSE product_instance END;
+
+-- The kind of ML work a row is (fp_aws_workload), asked only of the rows that can be ML work: SageMaker
+-- usage and token-metered model inference (Bedrock, also through Marketplace). This keeps its regular
+-- expressions off every other row, and keeps EC2 Dedicated Host usage ('HostUsage:mac1.metal') from
+-- reading as SageMaker hosting.
+CREATE OR REPLACE TEMP MACRO fp_aws_workload_hint(ut, product_code) AS CASE
+    WHEN product_code = 'AmazonSageMaker' OR contains(lower(ut), 'token') THEN fp_aws_workload(ut) END;
 
 -- Memory of an instance from product/memory ('16 GiB', '2,048 GiB'); the number as AWS publishes it,
 -- as in ref_instance_types. NULL for 'NA' and other text without a size.
-CREATE OR REPLACE TEMP MACRO fp_aws_memory(m) AS
-    fp_num(nullif(regexp_extract(m, '^\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*GiB\s*$', 1), ''));
+CREATE OR REPLACE TEMP MACRO fp_aws_memory(m) AS CASE
+    WHEN suffix(m, ' GiB') THEN fp_num(left(m, -4)) END;
 
--- FOCUS ServiceCategory for the product codes that matter here; NULL for the rest (not guessed).
-CREATE OR REPLACE TEMP MACRO fp_aws_service_category(code) AS CASE
-    WHEN code IN ('AmazonSageMaker', 'AmazonBedrock', 'AmazonRekognition', 'AmazonComprehend', 'AmazonTextract',
-                  'AmazonPolly', 'transcribe', 'AmazonTranslate', 'AmazonKendra', 'AmazonLex', 'AmazonQ',
-                  'AmazonPersonalize', 'AmazonForecast') THEN 'AI and Machine Learning'
-    WHEN code IN ('AmazonEC2', 'AWSLambda', 'AmazonECS', 'AmazonEKS', 'AWSBatch', 'AmazonLightsail',
-                  'AWSElasticBeanstalk', 'AmazonAppStream', 'AWSOutposts') THEN 'Compute'
-    WHEN code IN ('AmazonS3', 'AmazonS3GlacierDeepArchive', 'AmazonGlacier', 'AmazonEFS', 'AmazonFSx',
-                  'AWSBackup', 'AWSStorageGateway') THEN 'Storage'
-    WHEN code IN ('AmazonRDS', 'AmazonDynamoDB', 'AmazonElastiCache', 'AmazonRedshift', 'AmazonDocDB',
-                  'AmazonNeptune', 'AmazonMemoryDB', 'AmazonTimestream', 'AmazonKeyspaces') THEN 'Databases'
-    WHEN code IN ('AWSGlue', 'AmazonAthena', 'ElasticMapReduce', 'AmazonKinesis', 'AmazonKinesisFirehose',
-                  'AmazonES', 'AmazonQuickSight', 'AmazonMSK') THEN 'Analytics'
-    WHEN code IN ('AWSDataTransfer', 'AmazonVPC', 'AmazonCloudFront', 'AmazonRoute53', 'AWSDirectConnect', 'AWSELB',
-                  'AmazonApiGateway', 'AWSGlobalAccelerator') THEN 'Networking'
-    WHEN code IN ('AmazonSNS', 'AWSQueueService', 'AWSEvents', 'AmazonMQ', 'AWSStepFunctions') THEN 'Integration'
-    WHEN code IN ('AmazonCloudWatch', 'AWSCloudTrail', 'AWSConfig', 'AWSCloudFormation', 'AWSSystemsManager',
-                  'AWSCostExplorer') THEN 'Management and Governance'
-    WHEN code IN ('awskms', 'AWSSecretsManager', 'AmazonGuardDuty', 'AWSShield', 'awswaf', 'AWSSecurityHub',
-                  'AmazonInspectorV2', 'AmazonCognito') THEN 'Security'
-    WHEN code IN ('AWSCloudShell', 'AWSCodeArtifact', 'AWSCodeCommit', 'CodeBuild', 'AWSCodePipeline',
-                  'AWSXRay') THEN 'Developer Tools'
-    WHEN code IN ('AWSIoT') THEN 'Internet of Things'
-    WHEN code IN ('AWSMigrationHubRefactorSpaces', 'AWSDatabaseMigrationSvc') THEN 'Migration'
+-- FOCUS ServiceCategory for the product codes that matter here; NULL for the rest (not guessed). A plain
+-- CASE rather than IN lists: DuckDB turns an IN list of five or more values into a join, and a join
+-- would cost the insert its file order (see BillingReader.load).
+CREATE OR REPLACE TEMP MACRO fp_aws_service_category(code) AS CASE code
+    WHEN 'AmazonSageMaker' THEN 'AI and Machine Learning'
+    WHEN 'AmazonBedrock' THEN 'AI and Machine Learning'
+    WHEN 'AmazonRekognition' THEN 'AI and Machine Learning'
+    WHEN 'AmazonComprehend' THEN 'AI and Machine Learning'
+    WHEN 'AmazonTextract' THEN 'AI and Machine Learning'
+    WHEN 'AmazonPolly' THEN 'AI and Machine Learning'
+    WHEN 'transcribe' THEN 'AI and Machine Learning'
+    WHEN 'AmazonTranslate' THEN 'AI and Machine Learning'
+    WHEN 'AmazonKendra' THEN 'AI and Machine Learning'
+    WHEN 'AmazonLex' THEN 'AI and Machine Learning'
+    WHEN 'AmazonQ' THEN 'AI and Machine Learning'
+    WHEN 'AmazonPersonalize' THEN 'AI and Machine Learning'
+    WHEN 'AmazonForecast' THEN 'AI and Machine Learning'
+    WHEN 'AmazonEC2' THEN 'Compute'
+    WHEN 'AWSLambda' THEN 'Compute'
+    WHEN 'AmazonECS' THEN 'Compute'
+    WHEN 'AmazonEKS' THEN 'Compute'
+    WHEN 'AWSBatch' THEN 'Compute'
+    WHEN 'AmazonLightsail' THEN 'Compute'
+    WHEN 'AWSElasticBeanstalk' THEN 'Compute'
+    WHEN 'AmazonAppStream' THEN 'Compute'
+    WHEN 'AWSOutposts' THEN 'Compute'
+    WHEN 'AmazonS3' THEN 'Storage'
+    WHEN 'AmazonS3GlacierDeepArchive' THEN 'Storage'
+    WHEN 'AmazonGlacier' THEN 'Storage'
+    WHEN 'AmazonEFS' THEN 'Storage'
+    WHEN 'AmazonFSx' THEN 'Storage'
+    WHEN 'AWSBackup' THEN 'Storage'
+    WHEN 'AWSStorageGateway' THEN 'Storage'
+    WHEN 'AmazonRDS' THEN 'Databases'
+    WHEN 'AmazonDynamoDB' THEN 'Databases'
+    WHEN 'AmazonElastiCache' THEN 'Databases'
+    WHEN 'AmazonRedshift' THEN 'Databases'
+    WHEN 'AmazonDocDB' THEN 'Databases'
+    WHEN 'AmazonNeptune' THEN 'Databases'
+    WHEN 'AmazonMemoryDB' THEN 'Databases'
+    WHEN 'AmazonTimestream' THEN 'Databases'
+    WHEN 'AmazonKeyspaces' THEN 'Databases'
+    WHEN 'AWSGlue' THEN 'Analytics'
+    WHEN 'AmazonAthena' THEN 'Analytics'
+    WHEN 'ElasticMapReduce' THEN 'Analytics'
+    WHEN 'AmazonKinesis' THEN 'Analytics'
+    WHEN 'AmazonKinesisFirehose' THEN 'Analytics'
+    WHEN 'AmazonES' THEN 'Analytics'
+    WHEN 'AmazonQuickSight' THEN 'Analytics'
+    WHEN 'AmazonMSK' THEN 'Analytics'
+    WHEN 'AWSDataTransfer' THEN 'Networking'
+    WHEN 'AmazonVPC' THEN 'Networking'
+    WHEN 'AmazonCloudFront' THEN 'Networking'
+    WHEN 'AmazonRoute53' THEN 'Networking'
+    WHEN 'AWSDirectConnect' THEN 'Networking'
+    WHEN 'AWSELB' THEN 'Networking'
+    WHEN 'AmazonApiGateway' THEN 'Networking'
+    WHEN 'AWSGlobalAccelerator' THEN 'Networking'
+    WHEN 'AmazonSNS' THEN 'Integration'
+    WHEN 'AWSQueueService' THEN 'Integration'
+    WHEN 'AWSEvents' THEN 'Integration'
+    WHEN 'AmazonMQ' THEN 'Integration'
+    WHEN 'AWSStepFunctions' THEN 'Integration'
+    WHEN 'AmazonCloudWatch' THEN 'Management and Governance'
+    WHEN 'AWSCloudTrail' THEN 'Management and Governance'
+    WHEN 'AWSConfig' THEN 'Management and Governance'
+    WHEN 'AWSCloudFormation' THEN 'Management and Governance'
+    WHEN 'AWSSystemsManager' THEN 'Management and Governance'
+    WHEN 'AWSCostExplorer' THEN 'Management and Governance'
+    WHEN 'awskms' THEN 'Security'
+    WHEN 'AWSSecretsManager' THEN 'Security'
+    WHEN 'AmazonGuardDuty' THEN 'Security'
+    WHEN 'AWSShield' THEN 'Security'
+    WHEN 'awswaf' THEN 'Security'
+    WHEN 'AWSSecurityHub' THEN 'Security'
+    WHEN 'AmazonInspectorV2' THEN 'Security'
+    WHEN 'AmazonCognito' THEN 'Security'
+    WHEN 'AWSCloudShell' THEN 'Developer Tools'
+    WHEN 'AWSCodeArtifact' THEN 'Developer Tools'
+    WHEN 'AWSCodeCommit' THEN 'Developer Tools'
+    WHEN 'CodeBuild' THEN 'Developer Tools'
+    WHEN 'AWSCodePipeline' THEN 'Developer Tools'
+    WHEN 'AWSXRay' THEN 'Developer Tools'
+    WHEN 'AWSIoT' THEN 'Internet of Things'
+    WHEN 'AWSMigrationHubRefactorSpaces' THEN 'Migration'
+    WHEN 'AWSDatabaseMigrationSvc' THEN 'Migration'
     END;
