@@ -11,6 +11,7 @@ Writes an N-row legacy CUR CSV (slash headers, the columns a real EC2/SageMaker/
     table (attribution, estimation, ledger, aggregates) after loading.
 Each gets wall time, CPU time and peak RSS. With --scaling it repeats at 2N rows and reports the 2N/N
 ratio. Targets (issue 2): ingest at most 2x DuckDB's load, peak RSS under 1.5 GB, 2N rows at most 2.2x N.
+"""
 
 from __future__ import annotations
 
