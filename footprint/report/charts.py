@@ -1,0 +1,143 @@
+"""Charts for the PDF, drawn with reportlab's own graphics (vector drawings, no browser, no network).
+
+Pure functions from plain lists to a `Drawing`: bars per category (grouped or stacked) and lines over
+months. Every chart names its unit on the value axis; categories come from data (regions, models) and
+are drawn as plain strings, never parsed as markup. Fixed colours per series kind keep the charts of
+every report alike.
+"""
+
+from __future__ import annotations
+
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.charts.linecharts import HorizontalLineChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+
+COLOURS = {
+    "it": colors.HexColor("#4C72B0"),
+    "facility": colors.HexColor("#64B5CD"),
+    "location": colors.HexColor("#55A868"),
+    "market": colors.HexColor("#8172B3"),
+    "training": colors.HexColor("#4C72B0"),
+    "inference": colors.HexColor("#DD8452"),
+    "other": colors.HexColor("#937860"),
+}
+FONT = "Helvetica"
+MAX_LABEL = 30
+MAX_CATEGORIES = 15
+
+Series = tuple[str, list[float | None], str]  # name, one value per category, colour key
+
+
+def short(label: str, limit: int = MAX_LABEL) -> str:
+    """A category label that fits the axis: long names end in '...'."""
+    return label if len(label) <= limit else label[: limit - 3] + "..."
+
+
+def _values(series: list[Series]) -> list[list[float]]:
+    return [[float(v) if v is not None else 0.0 for v in values] for _, values, _ in series]
+
+
+def _legend(drawing: Drawing, series: list[Series], height: float) -> None:
+    """One line of swatches under the title, left-aligned (text to the right of each swatch)."""
+    legend = Legend()
+    legend.x, legend.y = 0, height - 18
+    legend.fontName, legend.fontSize = FONT, 7
+    legend.alignment = "right"
+    legend.columnMaximum = 1
+    legend.deltax = 90
+    legend.dx = legend.dy = 7
+    legend.dxTextSpace = 4
+    legend.colorNamePairs = [(COLOURS[colour], name) for name, _, colour in series]
+    drawing.add(legend)
+
+
+def _title(drawing: Drawing, title: str, width: float, height: float) -> None:
+    drawing.add(String(0, height - 10, title, fontName=f"{FONT}-Bold", fontSize=9))
+
+
+def category_bars(title: str, categories: list[str], series: list[Series], unit: str, width: float,
+                  *, stacked: bool = False) -> Drawing:
+    """Horizontal bars, one row per category (the first category on top), grouped or stacked series."""
+    categories, series = categories[:MAX_CATEGORIES], [(n, v[:MAX_CATEGORIES], c) for n, v, c in series]
+    row_h = 10 + (0 if stacked else 6 * (len(series) - 1))
+    plot_h = max(40.0, row_h * len(categories))
+    label_w = min(150.0, 4.2 * max((len(short(c)) for c in categories), default=10) + 10)
+    height = plot_h + 70
+    drawing = Drawing(width, height)
+    _title(drawing, title, width, height)
+    chart = HorizontalBarChart()
+    chart.x, chart.y = label_w, 30
+    chart.width, chart.height = width - label_w - 20, plot_h
+    chart.data = [list(reversed(v)) for v in _values(series)]
+    chart.categoryAxis.categoryNames = [short(c) for c in reversed(categories)]
+    chart.categoryAxis.labels.fontName, chart.categoryAxis.labels.fontSize = FONT, 7
+    chart.categoryAxis.labels.boxAnchor = "e"
+    chart.categoryAxis.labels.dx = -4
+    chart.valueAxis.labels.fontName, chart.valueAxis.labels.fontSize = FONT, 7
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.labelTextFormat = lambda v: f"{v:,.4g}"
+    chart.valueAxis.forceZero = 1
+    if stacked:
+        chart.categoryAxis.style = "stacked"
+    chart.barSpacing = 1
+    for i, (_, _, colour) in enumerate(series):
+        chart.bars[i].fillColor = COLOURS[colour]
+        chart.bars[i].strokeColor = None
+    drawing.add(chart)
+    drawing.add(String(label_w + chart.width, 8, unit, fontName=FONT, fontSize=7, textAnchor="end"))
+    _legend(drawing, series, height)
+    return drawing
+
+
+def month_bars(title: str, months: list[str], series: list[Series], unit: str, width: float) -> Drawing:
+    """Vertical bars per month."""
+    height = 180.0
+    drawing = Drawing(width, height)
+    _title(drawing, title, width, height)
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 50, 35, width - 70, height - 85
+    chart.data = _values(series)
+    chart.categoryAxis.categoryNames = months
+    chart.categoryAxis.labels.fontName, chart.categoryAxis.labels.fontSize = FONT, 7
+    chart.categoryAxis.labels.angle = 30 if len(months) > 12 else 0
+    chart.categoryAxis.labels.boxAnchor = "ne" if len(months) > 12 else "n"
+    chart.valueAxis.labels.fontName, chart.valueAxis.labels.fontSize = FONT, 7
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.forceZero = 1
+    chart.valueAxis.labelTextFormat = lambda v: f"{v:,.4g}"
+    for i, (_, _, colour) in enumerate(series):
+        chart.bars[i].fillColor = COLOURS[colour]
+        chart.bars[i].strokeColor = None
+    drawing.add(chart)
+    drawing.add(String(4, height - 34, unit, fontName=FONT, fontSize=7))
+    _legend(drawing, series, height)
+    return drawing
+
+
+def month_lines(title: str, months: list[str], series: list[Series], unit: str, width: float) -> Drawing:
+    """Lines over months (one per series), with a marker on every month."""
+    height = 180.0
+    drawing = Drawing(width, height)
+    _title(drawing, title, width, height)
+    chart = HorizontalLineChart()
+    chart.x, chart.y, chart.width, chart.height = 50, 35, width - 70, height - 85
+    chart.data = _values(series)
+    chart.categoryAxis.categoryNames = months
+    chart.categoryAxis.labels.fontName, chart.categoryAxis.labels.fontSize = FONT, 7
+    chart.categoryAxis.labels.angle = 30 if len(months) > 12 else 0
+    chart.categoryAxis.labels.boxAnchor = "ne" if len(months) > 12 else "n"
+    chart.valueAxis.labels.fontName, chart.valueAxis.labels.fontSize = FONT, 7
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.forceZero = 1
+    chart.valueAxis.labelTextFormat = lambda v: f"{v:,.4g}"
+    chart.joinedLines = 1
+    for i, (_, _, colour) in enumerate(series):
+        chart.lines[i].strokeColor = COLOURS[colour]
+        chart.lines[i].strokeWidth = 1.5
+        chart.lines[i].symbol = None
+    drawing.add(chart)
+    drawing.add(String(4, height - 34, unit, fontName=FONT, fontSize=7))
+    _legend(drawing, series, height)
+    return drawing
