@@ -1,20 +1,21 @@
 """The only place the dashboard touches the database: connections, cached queries, uploads.
 
-Connections are short-lived and opened through `footprint.store.connection`, which waits while another
-process (the CLI ingesting a file) holds the database. Reads open the file read-only, so several
-processes can read at once; the Upload page opens it read-write. Inside one process DuckDB refuses to open
-the same file read-only and read-write at the same time, so a shared/exclusive lock makes the one writer
-wait for the readers in this process to close and keeps new readers out until it has finished. Every
-thread (Streamlit runs one per session) opens its own connection.
+Every connection goes through `footprint.store`, which waits while another process (the CLI ingesting a
+file) holds the database. Reads use the file read-only, so several processes can read at once; the
+Upload page opens it read-write. Inside one process DuckDB refuses to open a file read-only and
+read-write at the same time, so `_Access` makes the one writer wait for this process's readers, closes
+their connection, and keeps new readers out until it has finished. Every thread (Streamlit runs one per
+session) reads through a cursor of its own.
 
 Query results are cached keyed on the database path, `footprint.store.data_version` (changes whenever
 the file does, whoever wrote it) and the filters, so an ingest from any process invalidates them. The
-queries themselves are `footprint.aggregates` functions over small pre-aggregated tables: nothing here
-computes an estimate.
+queries themselves are `footprint.aggregates` and `footprint.ledger` functions over small
+pre-aggregated tables: nothing here computes an estimate.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import threading
 from collections.abc import Callable, Iterator
@@ -35,51 +36,102 @@ from ingest import IngestError, IngestResult, ingest_file
 from ingest import preview as ingest_preview
 from ingest.registry import readers
 
+# A read-only connection idle this long is closed, so that another process (the CLI) can take its turn.
+IDLE_CLOSE_S = 2.0
 
-class _SharedExclusive:
-    """Many readers or one writer, writers preferred (so an upload is not starved by page views)."""
+
+class _Access:
+    """Readers share one read-only connection (each thread its own cursor on it); one writer excludes them.
+
+    Opening a DuckDB file costs tens of milliseconds, more than a page's queries on the aggregates, so
+    readers reuse the open connection while the dashboard is busy and close it after IDLE_CLOSE_S of
+    quiet. A writer (an upload) waits for the readers in this process to finish, is preferred over new
+    readers, and closes the shared read-only connection before opening the file read-write.
+    """
 
     def __init__(self) -> None:
         self._cond = threading.Condition()
         self._readers = 0
         self._writer = False
         self._waiting_writers = 0
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._con_key: tuple[str, tuple[int, int]] | None = None
+        self._timer: threading.Timer | None = None
 
     @contextmanager
-    def shared(self, timeout_s: float) -> Iterator[None]:
+    def read(self, path: Path, wait_s: float) -> Iterator[duckdb.DuckDBPyConnection]:
         with self._cond:
-            ok = self._cond.wait_for(lambda: not self._writer and not self._waiting_writers, timeout_s)
+            ok = self._cond.wait_for(lambda: not self._writer and not self._waiting_writers, wait_s)
             if not ok:
                 raise store.StoreBusyError("the database is being updated by an upload; try again shortly")
+            key = (str(path), store.data_version(path))
+            if self._con_key != key and not self._cond.wait_for(lambda: self._readers == 0, wait_s):
+                raise store.StoreBusyError("the database changed while pages were reading it; try again")
+            if self._con is None or self._con_key != key:  # another file, or one written since
+                self._close()
+                self._con = store.open_db(path, read_only=True, wait_s=wait_s)
+                self._con_key = key
+            cursor = self._con.cursor()
             self._readers += 1
         try:
-            yield
+            cursor.execute("SET TimeZone = 'UTC'")  # as footprint.store configures every connection
+            yield cursor
         finally:
+            cursor.close()
             with self._cond:
                 self._readers -= 1
+                if self._readers == 0:
+                    self._schedule_close()
                 self._cond.notify_all()
 
     @contextmanager
-    def exclusive(self, timeout_s: float) -> Iterator[None]:
+    def write(self, path: Path, wait_s: float) -> Iterator[duckdb.DuckDBPyConnection]:
         with self._cond:
             self._waiting_writers += 1
             try:
-                ok = self._cond.wait_for(lambda: not self._writer and self._readers == 0, timeout_s)
+                ok = self._cond.wait_for(lambda: not self._writer and self._readers == 0, wait_s)
             finally:
                 self._waiting_writers -= 1
             if not ok:
                 self._cond.notify_all()
                 raise store.StoreBusyError("the database is busy in this dashboard; try again shortly")
             self._writer = True
+            self._close()  # DuckDB refuses read-write beside read-only on one file in one process
         try:
-            yield
+            with store.connection(path, read_only=False, wait_s=wait_s) as con:
+                yield con
         finally:
             with self._cond:
                 self._writer = False
                 self._cond.notify_all()
 
+    def _schedule_close(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = threading.Timer(IDLE_CLOSE_S, self._close_if_idle)
+        self._timer.daemon = True
+        self._timer.start()
 
-_LOCK = _SharedExclusive()
+    def _close_if_idle(self) -> None:
+        with self._cond:
+            if self._readers == 0:
+                self._close()
+
+    def _close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con, self._con_key = None, None
+
+    def shutdown(self) -> None:
+        """Close before the interpreter exits, not from a timer thread it is tearing down."""
+        with self._cond:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._close()
+
+
+_ACCESS = _Access()
+atexit.register(_ACCESS.shutdown)
 RULES_FORMAT = "attribution-rules"
 
 
@@ -94,17 +146,15 @@ def _wait_s() -> float:
 
 @contextmanager
 def reading() -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection of this thread's own, closed afterwards."""
-    wait = _wait_s()
-    with _LOCK.shared(wait), store.connection(db_path(), read_only=True, wait_s=wait) as con:
+    """A read-only cursor of this thread's own on the shared read-only connection."""
+    with _ACCESS.read(db_path(), _wait_s()) as con:
         yield con
 
 
 @contextmanager
 def writing() -> Iterator[duckdb.DuckDBPyConnection]:
     """The process's only read-write connection, while no reader in this process has the file open."""
-    wait = _wait_s()
-    with _LOCK.exclusive(wait), store.connection(db_path(), read_only=False, wait_s=wait) as con:
+    with _ACCESS.write(db_path(), _wait_s()) as con:
         yield con
 
 

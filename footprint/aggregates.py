@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import duckdb
@@ -32,6 +32,7 @@ TABLES: dict[str, str] = {
     "agg_unmodelled_day": "aggregates/unmodelled_day",
     "agg_reconciliation_day": "aggregates/reconciliation_day",
     "agg_telemetry_hour": "aggregates/telemetry_hour",
+    "agg_filter_values": "aggregates/filter_values",  # after agg_footprint_day, which it reads
 }
 
 # Group-by dimensions over the aggregate tables (the same expressions as over v_footprint).
@@ -169,30 +170,32 @@ def kpis(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, Any]:
 
 
 def filter_options(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-    """Values every sidebar filter can take, and the first and last charge day."""
-    out: dict[str, Any] = {}
-    for name, column in FILTER_COLUMNS.items():
-        rows = con.execute(
-            f"SELECT DISTINCT {column} FROM agg_footprint_day WHERE {column} IS NOT NULL ORDER BY 1"
-        ).fetchall()
-        out[name] = [r[0] for r in rows]
-    first, last = con.execute("SELECT min(charge_day), max(charge_day) FROM agg_footprint_day").fetchone() or (None, None)
-    out["first_day"], out["last_day"] = first, last
+    """Values every sidebar filter can take (sorted), and the first and last charge day (None when empty)."""
+    rows = con.execute("SELECT dimension, value FROM agg_filter_values ORDER BY dimension, value").fetchall()
+    out: dict[str, Any] = {name: [] for name in FILTER_COLUMNS}
+    out["first_day"] = out["last_day"] = None
+    for dimension, value in rows:
+        if dimension in ("first_day", "last_day"):
+            out[dimension] = date.fromisoformat(value)
+        else:
+            out[dimension].append(value)
     return out
 
 
 def top_resources(
     con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 10, order_by: str = "energy_kwh"
 ) -> pd.DataFrame:
-    """The resources with the most of one metric, with their provider, service, region and models."""
+    """The resources with the most of one metric: their energy and emissions, provider, service, region, models."""
     names = [m.name for m in additive_metrics()]
     if order_by not in names:
         raise ValueError(f"cannot rank resources by {order_by!r}")
-    keys = ["coalesce(resource_id, '(no resource id)') AS resource_id"]
-    values = ["string_agg(DISTINCT provider, ', ') AS provider",
-              "string_agg(DISTINCT service_name, ', ') AS service", "string_agg(DISTINCT region_id, ', ') AS region",
-              "string_agg(DISTINCT model, ', ') AS model", *_sums(*names)]
-    query, params = _grouped_sql("agg_resource_day", filters, keys, values, order=f"{order_by} DESC NULLS LAST, 1")
+    shown = dict.fromkeys([order_by, "energy_kwh", "facility_energy_kwh", "scope2_location_kgco2e",
+                           "scope2_market_kgco2e"])
+    values = [*(f"string_agg(DISTINCT {c}, ', ') AS {a}" for c, a in
+                (("provider", "provider"), ("service_name", "service"), ("region_id", "region"), ("model", "model"))),
+              *_sums(*shown)]
+    query, params = _grouped_sql("agg_resource_day", filters, ["coalesce(resource_id, '(no resource id)') AS resource_id"],
+                                 values, order=f"{order_by} DESC NULLS LAST, 1")
     return con.execute(f"{query} LIMIT ?", [*params, int(limit)]).df()
 
 
