@@ -147,3 +147,20 @@ def test_reconciliation_is_the_telemetry_modules_reconciliation(demo_db: Path):
         assert row["measured_energy_kwh"] == pytest.approx(t["measured_accelerator_energy_kwh"], rel=1e-12)
         assert row["modelled_same_hours_kwh"] == pytest.approx(t["modelled_accelerator_energy_kwh"], rel=1e-12)
         assert row["measured_to_modelled"] == pytest.approx(t["measured_to_modelled_ratio"], rel=1e-12)
+
+
+def test_instruments_applied_carry_the_energy_they_covered(demo_db: Path):
+    with connection(demo_db, read_only=True) as con:
+        applied = aggregates.instruments_applied(con, Filters())
+        loaded = {r[0] for r in con.execute("SELECT instrument_id FROM input_instruments").fetchall()}
+        for row in applied.itertuples():
+            ids = row.instrument_ids.split("; ")
+            assert set(ids) <= loaded
+            # independently: every footprint row whose instrument list names exactly these ids
+            pattern = "^" + "; ".join(f"{i} \\([a-z_]+, [0-9.]+%\\)" for i in ids) + "$"
+            covered = con.execute(
+                "SELECT sum(facility_energy_kwh * instrument_share) FROM footprint_items "
+                "WHERE regexp_matches(instrument_ids, ?)", [pattern]
+            ).fetchone()[0]
+            assert row.instrument_covered_kwh == pytest.approx(covered, rel=1e-9)
+    assert len(applied) >= 1, "the demo applies contractual instruments"

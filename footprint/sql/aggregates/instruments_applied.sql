@@ -2,6 +2,7 @@
 -- the instrument ids a row used (';'-separated) with the energy covered; the instruments themselves come
 -- from the loaded input_instruments (type, zone, period, certification). When several instruments covered
 -- the same rows together, the energy they covered is shown for the set, not split between them.
+-- instrument_ids lists ids separated by '; ' (agg_provenance_day keeps the ids, not each row's shares).
 WITH used AS ({inner})
 SELECT
     u.instrument_ids,
@@ -14,6 +15,6 @@ SELECT
     any_value(u.instrument_covered_kwh) AS instrument_covered_kwh,
     any_value(u.facility_energy_kwh) AS facility_energy_kwh
 FROM used u
-LEFT JOIN input_instruments i ON list_contains(string_split(u.instrument_ids, ';'), i.instrument_id)
+LEFT JOIN input_instruments i ON list_contains(string_split(u.instrument_ids, '; '), i.instrument_id)
 GROUP BY u.instrument_ids
 ORDER BY instrument_covered_kwh DESC;

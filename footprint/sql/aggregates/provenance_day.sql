@@ -3,6 +3,9 @@
 -- with the energy and emissions each combination covers. The Energy & PUE, Emissions and Methodology
 -- pages read it. A factor that varies by the hour (user-supplied hourly factors) or by row (market-based
 -- after instruments) is not a grouping key: pages show the effective factor, emissions / facility energy.
+-- Likewise the share of a row each instrument covered ('GO-SE-1 (eac, 62.5%)') varies by row: it is
+-- dropped from instrument_ids and market_factor_source here, keeping which instruments applied, and the
+-- energy they covered is summed in instrument_covered_kwh.
 CREATE OR REPLACE TABLE agg_provenance_day AS
 SELECT
     CAST(charge_period_start AS DATE) AS charge_day,
@@ -28,8 +31,8 @@ SELECT
     location_factor_fallback,
     location_hourly,
     market_method,
-    market_factor_source,
-    instrument_ids,
+    regexp_replace(market_factor_source, ' \([a-z_]+, [0-9.]+%\)', '', 'g') AS market_factor_source,
+    regexp_replace(instrument_ids, ' \([a-z_]+, [0-9.]+%\)', '', 'g') AS instrument_ids,
     count(*) AS line_items,
     sum(energy_kwh) AS energy_kwh,
     sum(measured_energy_kwh) AS measured_energy_kwh,
