@@ -13,6 +13,7 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 COLOURS = {
     "it": colors.HexColor("#4C72B0"),
@@ -24,15 +25,19 @@ COLOURS = {
     "other": colors.HexColor("#937860"),
 }
 FONT = "Helvetica"
-MAX_LABEL = 30
+LABEL_WIDTH = 140.0  # points of category label left of a horizontal bar chart
 MAX_CATEGORIES = 15
 
 Series = tuple[str, list[float | None], str]  # name, one value per category, colour key
 
 
-def short(label: str, limit: int = MAX_LABEL) -> str:
-    """A category label that fits the axis: long names end in '...'."""
-    return label if len(label) <= limit else label[: limit - 3] + "..."
+def short(label: str, width: float = LABEL_WIDTH, size: float = 7) -> str:
+    """A category label that fits `width` points: long names end in '...'."""
+    if stringWidth(label, FONT, size) <= width:
+        return label
+    while label and stringWidth(label + "...", FONT, size) > width:
+        label = label[:-1]
+    return label + "..."
 
 
 def _values(series: list[Series]) -> list[list[float]]:
@@ -63,7 +68,8 @@ def category_bars(title: str, categories: list[str], series: list[Series], unit:
     categories, series = categories[:MAX_CATEGORIES], [(n, v[:MAX_CATEGORIES], c) for n, v, c in series]
     row_h = 10 + (0 if stacked else 6 * (len(series) - 1))
     plot_h = max(40.0, row_h * len(categories))
-    label_w = min(150.0, 4.2 * max((len(short(c)) for c in categories), default=10) + 10)
+    labels = [short(c) for c in categories]
+    label_w = max((stringWidth(label, FONT, 7) for label in labels), default=20.0) + 10
     height = plot_h + 70
     drawing = Drawing(width, height)
     _title(drawing, title, width, height)
@@ -71,7 +77,7 @@ def category_bars(title: str, categories: list[str], series: list[Series], unit:
     chart.x, chart.y = label_w, 30
     chart.width, chart.height = width - label_w - 20, plot_h
     chart.data = [list(reversed(v)) for v in _values(series)]
-    chart.categoryAxis.categoryNames = [short(c) for c in reversed(categories)]
+    chart.categoryAxis.categoryNames = list(reversed(labels))
     chart.categoryAxis.labels.fontName, chart.categoryAxis.labels.fontSize = FONT, 7
     chart.categoryAxis.labels.boxAnchor = "e"
     chart.categoryAxis.labels.dx = -4

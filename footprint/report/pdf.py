@@ -30,7 +30,8 @@ from footprint.report.tables import Section, Table, kilo
 
 PAGE = A4
 MARGIN = 18 * mm
-FRAME_WIDTH = PAGE[0] - 2 * MARGIN
+FRAME_PADDING = 6.0  # platypus frames keep this inside the margins on every side
+FRAME_WIDTH = PAGE[0] - 2 * MARGIN - 2 * FRAME_PADDING  # what a table or a chart may use
 
 TITLE = ParagraphStyle("title", fontName="Helvetica-Bold", fontSize=20, leading=25, spaceAfter=6)
 SUBTITLE = ParagraphStyle("subtitle", fontName="Helvetica", fontSize=13, leading=17, spaceAfter=14)
@@ -177,7 +178,7 @@ def render_pdf(report: Report) -> bytes:
         canvas.saveState()
         canvas.setFont("Helvetica", 7)
         canvas.setFillColor(colors.HexColor("#4A5566"))
-        canvas.drawString(MARGIN, 10 * mm, _fit(footer, FRAME_WIDTH - 60))
+        canvas.drawString(MARGIN, 10 * mm, _fit(footer, PAGE[0] - 2 * MARGIN - 60))
         canvas.drawRightString(PAGE[0] - MARGIN, 10 * mm, f"Page {doc.page}")
         canvas.restoreState()
 

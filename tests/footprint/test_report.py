@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from pypdf import PdfReader
 from footprint import ledger, units
 from footprint.queries import Filters, summary
 from footprint.report import Period, Report, ReportError, Scope, build_report, export, line_items, render
+from footprint.report.pdf import MARGIN, PAGE
 from footprint.report.text import SECTIONS
 from footprint.store import connection
 from footprint_cli.cmd_demo import build_demo
@@ -140,6 +143,22 @@ def test_pdf_has_every_section_and_the_headline_figures(q3):
                   report.methodology_version, "REC-US-2026-GE-55812"):
         assert words in text, words
     assert len(PdfReader(io.BytesIO(out["pdf"])).pages) >= 5
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils (make browser installs it)")
+def test_pdf_pages_have_ink_and_none_outside_the_text_frame(q3, tmp_path: Path):
+    _, out, _, _ = q3
+    (tmp_path / "q3.pdf").write_bytes(out["pdf"])
+    subprocess.run(["pdftoppm", "-r", "40", "-gray", str(tmp_path / "q3.pdf"), str(tmp_path / "p")], check=True)
+    pages = sorted(tmp_path.glob("p-*.pgm"))
+    assert len(pages) == len(PdfReader(io.BytesIO(out["pdf"])).pages)
+    for page in pages:
+        magic, width, height, _, pixels = page.read_bytes().split(maxsplit=4)
+        w, h = int(width), int(height)
+        ink = [x for y in range(h) for x in range(w) if pixels[y * w + x] < 200]
+        assert magic == b"P5" and ink, f"{page.name} is blank"
+        left, right = MARGIN / PAGE[0] * w, (PAGE[0] - MARGIN) / PAGE[0] * w
+        assert left - 2 <= min(ink) and max(ink) <= right + 2, f"{page.name}: something runs off the page"
 
 
 def test_xlsx_cells_are_summarys_numbers(db: Path, q3):
