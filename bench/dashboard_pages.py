@@ -21,7 +21,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 APP = HERE.parent / "dashboard" / "app.py"
-PAGES = ["overview", "team", "models", "energy", "emissions", "telemetry", "methodology", "upload"]
+PAGES = ["overview", "team", "models", "energy", "emissions", "telemetry", "methodology", "report", "upload"]
 DEFAULT_DB = HERE / "out" / "dashboard.duckdb"
 
 

@@ -30,6 +30,7 @@ pages = {
         _page("energy.py", "Energy & PUE", ":material/bolt:"),
         _page("emissions.py", "Emissions", ":material/co2:"),
         _page("telemetry.py", "Telemetry", ":material/monitor_heart:"),
+        _page("report.py", "Report", ":material/description:"),
     ],
     "Data": [
         _page("upload.py", "Upload", ":material/upload_file:"),

@@ -31,6 +31,7 @@ from footprint import aggregates, ledger, store
 from footprint.attribution import RulesError, load_rules, parse_rules
 from footprint.pipeline import refresh
 from footprint.queries import Filters
+from footprint.report import Period, ReportError, Scope, export, file_name
 from footprint.settings import get_settings
 from ingest import IngestError, IngestResult, ingest_file
 from ingest import preview as ingest_preview
@@ -229,6 +230,19 @@ def ledger_query(name: str, filters: Filters, **kwargs: Any) -> Any:
 def ledger_ignores(filters: Filters) -> list[str]:
     """Sidebar filters the per-model ledger has no dimension for (it spans every provider and region)."""
     return [name for name in ("provider", "workload", "region") if getattr(filters, name)]
+
+
+def report(period: Period, scope: Scope, fmt: str) -> dict[str, Any]:
+    """The ESG report for a period and scope rendered as fmt (footprint.report), or its one-line error."""
+    settings = get_settings()
+    out: dict[str, Any] = {"period": period, "scope": scope}
+    try:
+        with reading() as con:
+            built, blob = export(con, period, scope, fmt, organisation=settings.organisation,
+                                 scope_label=settings.scope_label)
+    except ReportError as exc:
+        return {**out, "error": str(exc)}
+    return {**out, "bytes": blob, "file_name": file_name(built, fmt), "empty": built.is_empty}
 
 
 def options() -> dict[str, Any]:

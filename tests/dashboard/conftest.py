@@ -25,7 +25,6 @@ from ingest import ingest_file
 
 APP = REPO / "dashboard" / "app.py"
 FOCUS_SAMPLE = SAMPLE_EXPORTS / "focus" / "focus-1.0_finops-foundation_sample_1000.csv"
-PAGES = ["overview", "team", "models", "energy", "emissions", "telemetry", "upload", "methodology"]
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,8 @@ pytestmark = pytest.mark.shared
 
 TITLES = {
     "overview": "Overview", "team": "Team dashboards", "models": "Models", "energy": "Energy & PUE",
-    "emissions": "Emissions", "telemetry": "Telemetry", "upload": "Upload", "methodology": "Methodology & data quality",
+    "emissions": "Emissions", "telemetry": "Telemetry", "report": "Report", "upload": "Upload",
+    "methodology": "Methodology & data quality",
 }
 
 
@@ -30,7 +31,7 @@ TITLES = {
 def test_every_page_renders(open_app, page: str):
     at: AppTest = open_app(page)
     assert [t.value for t in at.title] == [TITLES[page]]
-    if page != "upload":
+    if page not in ("upload", "report"):  # forms, not figures
         charts = at.get("plotly_chart")
         tables = at.dataframe
         assert charts or tables, f"{page} shows neither a chart nor a table"
@@ -156,3 +157,24 @@ def test_models_page_shows_the_ledger_which_adds_up_to_the_summary(open_app, app
 def test_models_page_says_which_filters_do_not_apply(open_app):
     at = open_app("models", query={"provider": "aws"})
     assert any("provider filter does not apply" in i.value for i in at.info)
+
+
+def test_report_page_builds_a_document_whose_headline_is_the_dashboards(open_app, app_db: Path, cards, expected_cards):
+    import csv
+    import io
+
+    at = open_app("report")
+    at.segmented_control(key="report-kind").set_value("Quarter").run()
+    at.selectbox(key="report-Quarter").set_value("2026-Q3").run()
+    next(b for b in at.button if b.label == "Prepare CSV").click().run(timeout=300)
+    assert not at.exception and not at.error
+    assert any(b.label == "Download footprint-report_2026-Q3_organisation.csv" for b in at.download_button)
+    rows = list(csv.DictReader(io.StringIO(at.session_state["report-csv"]["bytes"].decode("utf-8"))))
+    it = next(r for r in rows if r["section"] == "headline" and r["group"] == "IT energy" and r["metric"] == "central")
+    assert it["unit"] == "MWh"
+    q3 = Filters(since=date(2026, 7, 1), until=date(2026, 9, 30))
+    with connection(app_db, read_only=True) as con:
+        assert float(it["value"]) * 1000 == pytest.approx(summary(con, q3)["energy_kwh"], rel=1e-9)
+    # the Overview for the same days shows the same figure
+    overview = open_app(query={"since": "2026-07-01", "until": "2026-09-30"})
+    assert cards(overview)["IT energy"] == expected_cards(app_db, q3)["IT energy"]
