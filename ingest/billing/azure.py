@@ -97,8 +97,10 @@ class AzureReader(BillingReader):
             return relation.replace("strict_mode = false", "strict_mode = true")
         return raw_csv_relation(ctx, extra_options=", parallel = false")
 
-    def load(self, ctx: LoadContext) -> LoadCounts:
+    def setup(self, ctx: LoadContext) -> None:
         ctx.con.execute(sql("ingest/azure_macros"))
+
+    def load(self, ctx: LoadContext) -> LoadCounts:
         counts = super().load(ctx)
         return finish_batch(ctx, counts, AzureColumns(ctx.header))
 
