@@ -39,7 +39,9 @@ pages = {
 }
 
 try:
-    data.ensure_database()
+    problem = data.ensure_database()
+    if problem:
+        st.warning(problem)
     page = st.navigation(pages)
     filters.sidebar(data.options())
     st.sidebar.caption(f"Database: `{data.db_path()}`")

@@ -159,18 +159,30 @@ def writing() -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
 
 
-def ensure_database() -> None:
+_REFRESH_FAILED: dict[tuple[str, tuple[int, int]], str] = {}
+
+
+def ensure_database() -> str | None:
     """Create or migrate the database and rebuild the aggregates if they are missing or stale.
 
-    Checked once per database version; only a database that needs it is opened read-write.
+    Checked once per database version; only a database that needs it is opened read-write. When the
+    refresh fails, returns its message (once per version, not retried on every page view): the pages
+    then show the derived tables as they were before.
     """
     path = db_path()
-    if path.exists() and _ready(str(path), store.data_version(path)):
-        return
+    key = (str(path), store.data_version(path)) if path.exists() else None
+    if key is not None and (key in _REFRESH_FAILED or _ready(*key)):
+        return _REFRESH_FAILED.get(key)
     with writing() as con:
         if not aggregates.is_current(con):
-            refresh(con)
+            try:
+                refresh(con)
+            except duckdb.Error as exc:
+                message = f"the derived tables could not be refreshed ({exc}); the pages show them as they were"
+                _REFRESH_FAILED[(str(path), store.data_version(path))] = message
+                return message
     st.cache_data.clear()
+    return None
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -130,3 +130,33 @@ def test_a_database_with_stale_aggregates_or_a_pending_migration_is_brought_up_t
         assert aggregates.is_current(con)
         assert con.execute("SELECT count(*) FROM schema_migrations WHERE version = 40").fetchone()[0] == 1
     assert data.query("kpis", Filters())["line_items"] == before + data_rows(FOCUS)
+
+
+def test_a_failing_refresh_is_reported_once_and_leaves_the_previous_figures(
+    app_db: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import types
+
+    import duckdb
+
+    from footprint import pipeline
+    from ingest import ingest_file
+
+    calls = []
+
+    def broken_step(con: duckdb.DuckDBPyConnection) -> None:
+        calls.append(1)
+        con.execute("SELECT * FROM no_such_table")  # a real DuckDB error inside the refresh transaction
+
+    module = types.ModuleType("broken_refresh_step")
+    module.refresh = broken_step  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "broken_refresh_step", module)
+    monkeypatch.setattr(pipeline, "STEPS", [*pipeline.STEPS[:-1], "broken_refresh_step", pipeline.STEPS[-1]])
+    before = data.query("kpis", Filters())
+    with data.writing() as con:  # this process already reads the file: write through the same gate
+        assert ingest_file(con, FOCUS).status == "loaded"  # new data, aggregates now stale
+    first = data.ensure_database()
+    assert first and "could not be refreshed" in first and "no_such_table" in first
+    assert data.ensure_database() == first and len(calls) == 1  # not retried on every page view
+    # the pages keep showing the figures of the last good refresh (the failed one rolled back whole)
+    assert data.query("kpis", Filters())["energy_kwh"] == before["energy_kwh"]
