@@ -226,14 +226,29 @@ def create_device_macro(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE OR REPLACE TEMP MACRO gcp_device_model(s) AS {body}")
 
 
+def create_unit_kind_macro(con: duckdb.DuckDBPyConnection) -> None:
+    """gcp_unit_kind(unit): the canonical usage unit (hour, gb_hour, ...) a billed unit converts to.
+
+    Built from ref_units as constants, like gcp_device_model, so the mapping needs no join and the rows
+    can go in in file order (see BillingReader.load).
+    """
+    rows = con.execute("SELECT raw_unit, usage_unit FROM ref_units ORDER BY raw_unit").fetchall()
+    whens = " ".join(f"WHEN {lit(str(raw))} THEN {lit(str(kind))}" for raw, kind in rows)
+    body = f"CASE lower(trim(u)) {whens} END" if rows else "CAST(NULL AS VARCHAR)"
+    con.execute(f"CREATE OR REPLACE TEMP MACRO gcp_unit_kind(u) AS {body}")
+
+
 def prepare(con: duckdb.DuckDBPyConnection) -> None:
     """Create the temporary macros the GCP mapping calls, on the loading connection."""
     con.execute(sql("ingest/gcp_macros"))
     create_device_macro(con)
+    create_unit_kind_macro(con)
 
 
 class GcpReader(BillingReader):
     """Base of the GCP readers: a typed SELECT per format, the shared canonical mapping and helpers."""
+
+    parallel_csv_load = True  # every macro the mapping needs is made in setup()
 
     def typed(self, ctx: LoadContext) -> str:
         raise NotImplementedError
@@ -241,8 +256,10 @@ class GcpReader(BillingReader):
     def mapping(self, ctx: LoadContext) -> str:
         return canonical_sql(self.typed(ctx))
 
-    def load(self, ctx: LoadContext) -> LoadCounts:
+    def setup(self, ctx: LoadContext) -> None:
         prepare(ctx.con)
+
+    def load(self, ctx: LoadContext) -> LoadCounts:
         counts = super().load(ctx)
         ctx.con.execute(sql("ingest/gcp_catalog_guard"), [ctx.batch_id])
         return counts

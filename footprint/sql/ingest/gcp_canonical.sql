@@ -104,7 +104,7 @@ FROM (
             g.cost + g.credits_total AS billed,
             coalesce(g.instance_type_hint, g.machine_spec) AS instance_type,
             g.bills_per_component AND coalesce(g.instance_type_hint, g.machine_spec) IS NOT NULL AS pinned,
-            u.usage_unit AS unit_kind,
+            gcp_unit_kind(g.unit) AS unit_kind,
             regexp_matches(coalesce(g.sku, ''), '(?i)^\s*commitment\b') AS is_commitment,
             regexp_matches(coalesce(g.sku, ''), '(?i)management fee|licens|virtual workstation') AS is_fee,
             regexp_matches(coalesce(g.sku, ''), '(?i)\bspot\b|preemptible') AS is_spot,
@@ -123,6 +123,5 @@ FROM (
             SELECT t.*, gcp_kv_get(t.system_label_entries, 'compute.googleapis.com/machine_spec') AS machine_spec
             FROM gcp_typed t
         ) g
-        LEFT JOIN ref_units u ON u.raw_unit = lower(trim(g.unit))
     ) f
 ) c
