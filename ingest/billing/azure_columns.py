@@ -158,7 +158,8 @@ class AzureColumns:
         plain = [c for c in self.header if not _ENGLISH.search(c)]
         if len(plain) < len(self.header):
             text += ", localised column names read by their English names in parentheses"
-        core = [self.spelled(f) for f in ("date", "cost", "currency", "subscription_id", "meter_category")]
+        # SubscriptionId is PascalCase in camelCase MCA exports too, so it does not count.
+        core = [self.spelled(f) for f in ("date", "cost", "currency", "meter_category")]
         firsts = {c[:1].islower() for c in core if c and not _ENGLISH.search(c)}
         if len(firsts) > 1:
             text += ", mixed camelCase and PascalCase names"

@@ -80,6 +80,21 @@ def test_header_keys_use_the_english_name():
     assert german.spelled("subscription_id") == "Abonnement-GUID (SubscriptionGuid)"
     assert german.spelled("unit") == "Maßeinheit (UnitOfMeasure)"
     assert german.format_id() == "azure-payg"
+    headers = AZURE / "opencost-headersets"
+    # Microsoft's MCA header keeps SubscriptionId and ProductName in PascalCase: that is not a mixture.
+    assert AzureColumns(read_header(headers / "EnterpriseCamel.csv")).dialect() == (
+        "MCA/CSP camelCase header (costInBillingCurrency)"
+    )
+    assert (
+        AzureColumns(read_header(headers / "YA.csv"))
+        .dialect()
+        .endswith(
+            "localised column names read by their English names in parentheses, mixed camelCase and PascalCase names"
+        )
+    )
+    assert AzureColumns(read_header(headers / "Enterprise.csv")).dialect() == (
+        "EA PascalCase header (CostInBillingCurrency, BillingCurrencyCode)"
+    )
 
 
 def read_header(path) -> list[str]:  # type: ignore[no-untyped-def]
