@@ -174,15 +174,30 @@ def ensure_database() -> str | None:
     if key is not None and (key in _REFRESH_FAILED or _ready(*key)):
         return _REFRESH_FAILED.get(key)
     with writing() as con:
-        if not aggregates.is_current(con):
+        stale = aggregates.staleness(con)
+        if stale:
             try:
-                refresh(con)
+                _rebuild(con, stale)
             except duckdb.Error as exc:
                 message = f"the derived tables could not be refreshed ({exc}); the pages show them as they were"
                 _REFRESH_FAILED[(str(path), store.data_version(path))] = message
                 return message
     st.cache_data.clear()
     return None
+
+
+def _rebuild(con: duckdb.DuckDBPyConnection, stale: str) -> None:
+    """The whole refresh after new data; only the aggregates when just their definitions changed."""
+    if stale == "data":
+        refresh(con)
+        return
+    con.execute("BEGIN TRANSACTION")
+    try:
+        aggregates.refresh(con)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import duckdb
@@ -27,8 +27,11 @@ from footprint.sqlfiles import sql
 # Every aggregate table and the SQL file that builds it ({metrics} is filled from METRICS).
 TABLES: dict[str, str] = {
     "agg_footprint_day": "aggregates/footprint_day",
+    "agg_footprint_month": "aggregates/footprint_month",  # rolled up from agg_footprint_day
     "agg_resource_day": "aggregates/resource_day",
+    "agg_resource_month": "aggregates/resource_month",
     "agg_provenance_day": "aggregates/provenance_day",
+    "agg_provenance_month": "aggregates/provenance_month",
     "agg_unmodelled_day": "aggregates/unmodelled_day",
     "agg_reconciliation_day": "aggregates/reconciliation_day",
     "agg_telemetry_hour": "aggregates/telemetry_hour",
@@ -39,10 +42,11 @@ TABLES: dict[str, str] = {
 AGG_DIMENSIONS: dict[str, str] = {
     d: DIMENSIONS[d] for d in ("provider", "region", "service", "team", "model", "workload", "accelerator")
 }
+# Period keys over a table's date column ({col}: charge_day, or charge_month in the month rollup).
 GRAINS: dict[str, str] = {
-    "day": "charge_day",
-    "week": "CAST(date_trunc('week', charge_day) AS DATE)",
-    "month": "CAST(date_trunc('month', charge_day) AS DATE)",
+    "day": "{col}",
+    "week": "CAST(date_trunc('week', {col}) AS DATE)",
+    "month": "CAST(date_trunc('month', {col}) AS DATE)",
 }
 DATE_COLUMN = "charge_day"
 
@@ -79,8 +83,9 @@ def _batches_signature(con: duckdb.DuckDBPyConnection) -> str:
 def refresh(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild every aggregate table from v_footprint (runs inside the pipeline's transaction)."""
     metrics = ",\n    ".join(f"{m.sql} AS {m.name}" for m in additive_metrics())
+    metric_sums = ",\n    ".join(f"sum({m.name}) AS {m.name}" for m in additive_metrics())
     for name in TABLES.values():
-        con.execute(sql(name).replace("{metrics}", metrics))
+        con.execute(sql(name).replace("{metrics}", metrics).replace("{metric_sums}", metric_sums))
     rows = con.execute("SELECT count(*) FROM v_footprint").fetchone()
     con.execute("DELETE FROM agg_meta")
     con.execute(
@@ -89,31 +94,51 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def is_current(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the aggregates exist and were built from the live batches with today's metric definitions."""
+def staleness(con: duckdb.DuckDBPyConnection) -> str | None:
+    """None when the aggregates are current; 'definitions' when only this module's metric or table
+    definitions changed (`refresh` alone rebuilds them); 'data' when the loaded batches changed since
+    (the whole pipeline must run first)."""
     try:
         row = con.execute("SELECT metrics_signature, batches_signature FROM agg_meta").fetchone()
     except duckdb.CatalogException:
-        return False
-    return bool(row) and row[0] == metrics_signature() and row[1] == _batches_signature(con)
+        return "data"
+    if not row or row[1] != _batches_signature(con):
+        return "data"
+    return None if row[0] == metrics_signature() else "definitions"
+
+
+def is_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the aggregates exist and were built from the live batches with today's metric definitions."""
+    return staleness(con) is None
 
 
 # ---------------------------------------------------------------------------------------------- helpers
 
 
-def _keys(by: list[str], grain: str | None = None) -> list[str]:
+def _keys(by: list[str], grain: str | None = None, date_column: str = DATE_COLUMN) -> list[str]:
     unknown = [d for d in by if d not in AGG_DIMENSIONS]
     if unknown:
         raise ValueError(f"unknown dimension {unknown[0]!r}; choose from {', '.join(AGG_DIMENSIONS)}")
     if grain is not None and grain not in GRAINS:
         raise ValueError(f"unknown grain {grain!r}; choose from {', '.join(GRAINS)}")
-    return ([f"{GRAINS[grain]} AS period"] if grain else []) + [f"{AGG_DIMENSIONS[d]} AS {d}" for d in by]
+    period = [f"{GRAINS[grain].format(col=date_column)} AS period"] if grain else []
+    return period + [f"{AGG_DIMENSIONS[d]} AS {d}" for d in by]
+
+
+def _table(kind: str, f: Filters, grain: str | None = None) -> tuple[str, str]:
+    """(table, date column) of agg_<kind>_*: the month rollup when the dates are whole months and a month
+    is fine enough, else the day table. Both give the same sums; the rollup has about thirty times fewer rows."""
+    whole_months = (f.since is None or f.since.day == 1) and (f.until is None or (f.until + timedelta(days=1)).day == 1)
+    if whole_months and grain in (None, "month"):
+        return f"agg_{kind}_month", "charge_month"
+    return f"agg_{kind}_day", DATE_COLUMN
 
 
 def _grouped_sql(table: str, f: Filters, keys: list[str], values: list[str], *, order: str | None = None,
-                 having: str | None = None, also: str | None = None) -> tuple[str, list[Any]]:
+                 having: str | None = None, also: str | None = None,
+                 date_column: str = DATE_COLUMN) -> tuple[str, list[Any]]:
     """SELECT keys, values FROM table WHERE <filters> [AND also] GROUP BY keys [HAVING] ORDER BY ..."""
-    where, params = f.where(date_column=DATE_COLUMN)
+    where, params = f.where(date_column=date_column)
     if also:
         where = f"({also}) AND {where}"
     n = len(keys)
@@ -141,26 +166,33 @@ def _money(column: str = "billed_cost") -> str:
 
 
 def totals(
-    con: duckdb.DuckDBPyConnection, filters: Filters, by: list[str] | None = None, grain: str | None = None
+    con: duckdb.DuckDBPyConnection, filters: Filters, by: list[str] | None = None, grain: str | None = None,
+    metrics: list[str] | None = None,
 ) -> pd.DataFrame:
-    """Every metric per group (and per period when a grain is given) for the filtered rows."""
-    values = [f"{_reaggregate(m)} AS {m.name}" for m in METRICS]
-    return _grouped(con, "agg_footprint_day", filters, _keys(list(by or []), grain), values)
+    """Metrics (all, or the named ones) per group, and per period when a grain is given, for the filtered rows."""
+    chosen = [m for m in METRICS if metrics is None or m.name in metrics]
+    if metrics is not None and len(chosen) != len(set(metrics)):
+        raise ValueError(f"unknown metric among {metrics}; choose from {', '.join(m.name for m in METRICS)}")
+    table, col = _table("footprint", filters, grain)
+    values = [f"{_reaggregate(m)} AS {m.name}" for m in chosen]
+    return _grouped(con, table, filters, _keys(list(by or []), grain, col), values, date_column=col)
 
 
 def costs(
     con: duckdb.DuckDBPyConnection, filters: Filters, by: list[str] | None = None, grain: str | None = None
 ) -> pd.DataFrame:
     """Billed cost per group, period and currency (never summed across currencies)."""
-    keys = [*_keys(list(by or []), grain), "billing_currency"]
-    return _grouped(con, "agg_footprint_day", filters, keys, [_money()], having="billing_currency IS NOT NULL")
+    table, col = _table("footprint", filters, grain)
+    keys = [*_keys(list(by or []), grain, col), "billing_currency"]
+    return _grouped(con, table, filters, keys, [_money()], having="billing_currency IS NOT NULL", date_column=col)
 
 
 def kpis(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, Any]:
     """The headline figures: every metric's total and the cost per currency, as summary() reports them,
     and `footprint_rows` (billing rows plus telemetry activity), which says whether the scope holds anything."""
     values = [f"{_reaggregate(m)} AS {m.name}" for m in METRICS] + ["sum(footprint_rows) AS footprint_rows"]
-    frame = _grouped(con, "agg_footprint_day", filters, [], values)
+    table, col = _table("footprint", filters)
+    frame = _grouped(con, table, filters, [], values, date_column=col)
     out: dict[str, Any] = {k: (None if pd.isna(v) else v) for k, v in frame.iloc[0].to_dict().items()}
     out["line_items"] = int(out.get("line_items") or 0)
     out["footprint_rows"] = int(out.get("footprint_rows") or 0)  # billing rows and telemetry activity
@@ -194,8 +226,9 @@ def top_resources(
     values = [*(f"string_agg(DISTINCT {c}, ', ') AS {a}" for c, a in
                 (("provider", "provider"), ("service_name", "service"), ("region_id", "region"), ("model", "model"))),
               *_sums(*shown)]
-    query, params = _grouped_sql("agg_resource_day", filters, ["coalesce(resource_id, '(no resource id)') AS resource_id"],
-                                 values, order=f"{order_by} DESC NULLS LAST, 1")
+    table, col = _table("resource", filters)
+    query, params = _grouped_sql(table, filters, ["coalesce(resource_id, '(no resource id)') AS resource_id"],
+                                 values, order=f"{order_by} DESC NULLS LAST, 1", date_column=col)
     return con.execute(f"{query} LIMIT ?", [*params, int(limit)]).df()
 
 
@@ -203,19 +236,25 @@ def month_on_month(con: duckdb.DuckDBPyConnection, filters: Filters, by: str, me
     """One metric per group in the last month of the filtered period and the month before, and the change."""
     if metric not in {m.name for m in additive_metrics()}:
         raise ValueError(f"no additive metric {metric!r}")
-    _keys([by])  # validates the dimension
-    keys = [f"{GRAINS['month']} AS period", f"{AGG_DIMENSIONS[by]} AS grp"]
-    inner, params = _grouped_sql("agg_footprint_day", filters, keys, [f"sum({metric}) AS value"])
+    table, col = _table("footprint", filters, "month")
+    period, _ = _keys([by], "month", col)  # validates the dimension
+    inner, params = _grouped_sql(table, filters, [period, f"{AGG_DIMENSIONS[by]} AS grp"], [f"sum({metric}) AS value"],
+                                 date_column=col)
     return con.execute(sql("aggregates/month_on_month").format(inner=inner), params).df()
 
 
 # ---------------------------------------------------------------------------------------------- provenance
 
 
+def _provenance(con: duckdb.DuckDBPyConnection, f: Filters, keys: list[str], values: list[str], **kw: Any) -> pd.DataFrame:
+    table, col = _table("provenance", f)
+    return _grouped(con, table, f, keys, values, date_column=col, **kw)
+
+
 def pue_used(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Each PUE applied, with its source and year, and the energy it applied to."""
     keys = ["provider", "coalesce(region_id, 'unknown') AS region", "pue", "pue_source", "pue_year"]
-    return _grouped(con, "agg_provenance_day", filters, keys, _sums("energy_kwh", "facility_energy_kwh"),
+    return _provenance(con, filters, keys, _sums("energy_kwh", "facility_energy_kwh"),
                     order="facility_energy_kwh DESC NULLS LAST", having="sum(energy_kwh) > 0")
 
 
@@ -226,7 +265,7 @@ def location_factors(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Dat
             "location_factor_fallback", "location_hourly"]
     values = [*_sums("facility_energy_kwh", "location_kgco2e"),
               "1000 * sum(location_kgco2e) / nullif(sum(facility_energy_kwh), 0) AS effective_g_per_kwh"]
-    return _grouped(con, "agg_provenance_day", filters, keys, values, order="facility_energy_kwh DESC NULLS LAST",
+    return _provenance(con, filters, keys, values, order="facility_energy_kwh DESC NULLS LAST",
                     having="sum(facility_energy_kwh) > 0")
 
 
@@ -235,24 +274,26 @@ def market_methods(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataF
     keys = ["provider", "coalesce(region_id, 'unknown') AS region", "market_method", "market_factor_source"]
     values = [*_sums("facility_energy_kwh", "instrument_covered_kwh", "market_kgco2e"),
               "1000 * sum(market_kgco2e) / nullif(sum(facility_energy_kwh), 0) AS effective_g_per_kwh"]
-    return _grouped(con, "agg_provenance_day", filters, keys, values, order="facility_energy_kwh DESC NULLS LAST",
+    return _provenance(con, filters, keys, values, order="facility_energy_kwh DESC NULLS LAST",
                     having="sum(facility_energy_kwh) > 0")
 
 
 def instruments_applied(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Contractual instruments that covered energy in the filtered scope, with the energy they covered."""
+    table, col = _table("provenance", filters)
     query, params = _grouped_sql(
-        "agg_provenance_day", filters, ["instrument_ids"], _sums("instrument_covered_kwh", "facility_energy_kwh"),
-        having="instrument_ids IS NOT NULL AND sum(instrument_covered_kwh) > 0",
+        table, filters, ["instrument_ids"], _sums("instrument_covered_kwh", "facility_energy_kwh"),
+        having="instrument_ids IS NOT NULL AND sum(instrument_covered_kwh) > 0", date_column=col,
     )
     return con.execute(sql("aggregates/instruments_applied").format(inner=query), params).df()
 
 
 def method_shares(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """Line items, IT energy and usage cost per estimation method (measured, modelled, spend-based, none)."""
-    values = [*_sums("line_items", "energy_kwh", "measured_energy_kwh", "spend_based_energy_kwh"),
+    """Rows (billing and telemetry), IT energy and usage cost per estimation method (measured, modelled,
+    spend-based, none)."""
+    values = [*_sums("footprint_rows", "energy_kwh", "measured_energy_kwh", "spend_based_energy_kwh"),
               _money("usage_cost"), _money("estimated_usage_cost")]
-    return _grouped(con, "agg_provenance_day", filters, ["method", "billing_currency"], values)
+    return _provenance(con, filters, ["method", "billing_currency"], values)
 
 
 def unmodelled_usage(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 200) -> pd.DataFrame:
@@ -269,7 +310,8 @@ def unattributed_spend(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.D
     keys = ["provider", "coalesce(service_name, 'unknown') AS service",
             "CASE WHEN team = 'unattributed' AND model = 'unattributed' THEN 'team and model' "
             "WHEN team = 'unattributed' THEN 'team' ELSE 'model' END AS missing", "billing_currency"]
-    return _grouped(con, "agg_footprint_day", filters, keys, [*_sums("energy_kwh"), _money()],
+    table, col = _table("footprint", filters)
+    return _grouped(con, table, filters, keys, [*_sums("energy_kwh"), _money()], date_column=col,
                     order="billed_cost DESC NULLS LAST, 1", also="team = 'unattributed' OR model = 'unattributed'")
 
 

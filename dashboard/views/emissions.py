@@ -41,7 +41,8 @@ both = [Measure(LOCATION.column, "Location-based", "co2e", colour=SERIES_COLOURS
         Measure(MARKET.column, "Market-based", "co2e", colour=SERIES_COLOURS["market"])]
 
 st.subheader("By region")
-regions = data.query("totals", f, by=["region"])
+regions = data.query("totals", f, by=["region"],
+                     metrics=[f"{m.column}{s}" for m in (LOCATION, MARKET) for s in ("", "_low", "_high")])
 regions = regions[regions[LOCATION.column].fillna(0) + regions[MARKET.column].fillna(0) > 0]
 regions = regions.sort_values(LOCATION.column, ascending=False).head(20)
 errors = {m.column: components.range_columns(regions, m.column) for m in both}
@@ -55,7 +56,7 @@ components.chart(
 
 st.subheader("Over time")
 grain = st.selectbox("Period", ["month", "week", "day"], key="em-grain")
-over_time = data.query("totals", f, grain=grain)
+over_time = data.query("totals", f, grain=grain, metrics=[LOCATION.column, MARKET.column])
 components.chart(
     over_time[["period", LOCATION.column, MARKET.column]],
     lambda d: charts.lines(d, "period", both, f"Location- vs market-based emissions per {grain}",

@@ -38,7 +38,7 @@ errors = {"energy_kwh": ("energy_kwh_low", "energy_kwh_high"),
 
 for dim, heading in (("provider", "By provider"), ("region", "By region")):
     st.subheader(heading)
-    table = data.query("totals", f, by=[dim])
+    table = data.query("totals", f, by=[dim], metrics=[c for pair in errors.items() for c in (pair[0], *pair[1])])
     table = table[table["energy_kwh"].fillna(0) > 0].sort_values("facility_energy_kwh", ascending=False).head(20)
     present = {c: pair for c, pair in errors.items() if all(x in table for x in pair)}
     shown = [dim, "energy_kwh", "facility_energy_kwh", *[c for pair in present.values() for c in pair]]

@@ -57,7 +57,7 @@ methods = data.query("method_shares", f)
 for currency, part in methods.groupby("billing_currency"):
     cost = Measure("usage_cost", "Usage cost", "money", currency=str(currency))
     components.chart(
-        part[part["usage_cost"].fillna(0) != 0][["method", "usage_cost", "line_items", "energy_kwh"]],
+        part[part["usage_cost"].fillna(0) != 0][["method", "usage_cost", "footprint_rows", "energy_kwh"]],
         lambda d, cost=cost, c=currency: charts.breakdown(d, "method", cost, f"Usage cost by estimation method ({c})",
                                                           dim_label="Method"),
         name=f"usage-cost-by-method-{currency}",

@@ -6,6 +6,8 @@ and the reports call. The ledger spans every provider and region; dates, team an
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
@@ -80,8 +82,7 @@ if not candidates:
 else:
     model = st.selectbox("Model", candidates, key="models-curve")
     row = ledger.set_index("model").loc[model]
-    curve = pd.DataFrame(data.ledger_query("model_periods", filters.current(), grain="day"))
-    curve = curve[curve["model"] == model] if not curve.empty else curve
+    curve = pd.DataFrame(data.ledger_query("model_periods", replace(f, model=[model]), grain="day"))
     markers = []
     if row["break_even"]:
         markers.append((row["break_even"], f"break-even {row['break_even']}"))

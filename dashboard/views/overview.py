@@ -48,7 +48,7 @@ if metric == "Cost":
         st.info(components.EMPTY_FILTERS)
 else:
     m = MEASURES[metric]
-    series = data.query("totals", f, by=[colour_by], grain=grain)
+    series = data.query("totals", f, by=[colour_by], grain=grain, metrics=[m.column])
     components.chart(
         series[["period", colour_by, m.column]],
         lambda d: charts.trend(d, m, f"{metric} per {grain} by {colour_by}", colour_by=colour_by,
@@ -62,10 +62,10 @@ m = MEASURES.get(metric, MEASURES[choice_default])
 tabs = st.tabs(["Provider", "Region", "Service", "Team", "Model"])
 for tab, dim in zip(tabs, ["provider", "region", "service", "team", "model"], strict=True):
     with tab:
-        table = data.query("totals", f, by=[dim])
-        low, high = components.range_columns(table, m.column)
+        low, high = f"{m.column}_low", f"{m.column}_high"
+        table = data.query("totals", f, by=[dim], metrics=[m.column, low, high])
         components.chart(
-            table[[dim, m.column, *(c for c in (low, high) if c)]],
+            table[[dim, m.column, low, high]],
             lambda d, dim=dim, low=low, high=high: charts.breakdown(
                 d, dim, m, f"{m.label} by {dim} (largest 15)", low=low, high=high),
             name=f"{dim}-{m.column}",

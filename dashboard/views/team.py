@@ -24,7 +24,7 @@ teams = data.options()["team"]
 if len(f.team) == 1:
     team = f.team[0]
 else:
-    by_team = data.query("totals", replace(f, team=[]), by=["team"])
+    by_team = data.query("totals", replace(f, team=[]), by=["team"], metrics=["energy_kwh"])
     ranked = by_team.sort_values("energy_kwh", ascending=False)["team"].tolist() if not by_team.empty else teams
     team = ranked[0] if ranked else teams[0]
 picked = st.selectbox(
@@ -43,7 +43,8 @@ components.headline_cards(k)
 
 energy = Measure("energy_kwh", "IT energy", "energy")
 st.subheader(f"Models of {picked}")
-by_model = data.query("totals", scope, by=["model", "workload"])
+by_model = data.query("totals", scope, by=["model", "workload"], metrics=[
+    "energy_kwh", "facility_energy_kwh", "scope2_location_kgco2e", "scope2_market_kgco2e"])
 components.chart(
     by_model[["model", "workload", "energy_kwh", "facility_energy_kwh", "scope2_location_kgco2e",
               "scope2_market_kgco2e"]],
@@ -52,7 +53,7 @@ components.chart(
 )
 
 st.subheader("Trend")
-trend = data.query("totals", scope, by=["workload"], grain="month")
+trend = data.query("totals", scope, by=["workload"], grain="month", metrics=["energy_kwh"])
 components.chart(
     trend[["period", "workload", "energy_kwh"]],
     lambda d: charts.trend(d, energy, f"IT energy of {picked} per month by workload", colour_by="workload"),

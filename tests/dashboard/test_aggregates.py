@@ -7,7 +7,7 @@ also checked against the raw export re-summed with Python's csv module and Decim
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -45,6 +45,9 @@ def filter_cases(db: Path) -> list[Filters]:
     mid = o["first_day"] + (o["last_day"] - o["first_day"]) / 2
     cases.append(Filters(since=mid, provider=o["provider"][:1], team=o["team"][:1]))
     cases.append(Filters(workload=o["workload"][:1], model=o["model"][-1:]))
+    # whole calendar months: read from the month rollup, which must agree with the line items too
+    second = (o["first_day"].replace(day=1) + timedelta(days=32)).replace(day=1)
+    cases.append(Filters(since=second, until=(second + timedelta(days=62)).replace(day=1) - timedelta(days=1)))
     cases.append(Filters(since=date(1999, 1, 1), until=date(1999, 1, 31)))  # nothing
     return cases
 
@@ -164,3 +167,16 @@ def test_instruments_applied_carry_the_energy_they_covered(demo_db: Path):
             ).fetchone()[0]
             assert row.instrument_covered_kwh == pytest.approx(covered, rel=1e-9)
     assert len(applied) >= 1, "the demo applies contractual instruments"
+
+
+def test_staleness_tells_new_data_from_new_definitions(demo_db: Path, tmp_path: Path):
+    import shutil
+
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(demo_db, db)
+    with connection(db) as con:
+        assert aggregates.staleness(con) is None
+        con.execute("UPDATE agg_meta SET metrics_signature = 'older definitions'")
+        assert aggregates.staleness(con) == "definitions"  # rebuilding the aggregates alone is enough
+        con.execute("UPDATE ingest_batches SET superseded_by = batch_id WHERE batch_id = 1")
+        assert aggregates.staleness(con) == "data"  # the live batches changed: the whole refresh must run

@@ -33,7 +33,7 @@ SELECT
     market_method,
     regexp_replace(market_factor_source, ' \([a-z_]+, [0-9.]+%\)', '', 'g') AS market_factor_source,
     regexp_replace(instrument_ids, ' \([a-z_]+, [0-9.]+%\)', '', 'g') AS instrument_ids,
-    count(*) AS line_items,
+    count(*) AS footprint_rows,  -- billing line items and telemetry activity
     sum(energy_kwh) AS energy_kwh,
     sum(measured_energy_kwh) AS measured_energy_kwh,
     sum(facility_energy_kwh) AS facility_energy_kwh,
