@@ -59,17 +59,16 @@ else:
 # ---------------------------------------------------------------------------------------------- breakdowns
 st.subheader("Where it comes from")
 m = MEASURES.get(metric, MEASURES[choice_default])
-tabs = st.tabs(["Provider", "Region", "Service", "Team", "Model"])
-for tab, dim in zip(tabs, ["provider", "region", "service", "team", "model"], strict=True):
-    with tab:
-        low, high = f"{m.column}_low", f"{m.column}_high"
-        table = data.query("totals", f, by=[dim], metrics=[m.column, low, high])
-        components.chart(
-            table[[dim, m.column, low, high]],
-            lambda d, dim=dim, low=low, high=high: charts.breakdown(
-                d, dim, m, f"{m.label} by {dim} (largest 15)", low=low, high=high),
-            name=f"{dim}-{m.column}",
-        )
+dims = {"Provider": "provider", "Region": "region", "Service": "service", "Team": "team", "Model": "model"}
+by = st.segmented_control("Break down by", list(dims), default="Provider", key="ov-by") or "Provider"
+dim = dims[by]
+low, high = f"{m.column}_low", f"{m.column}_high"
+table = data.query("totals", f, by=[dim], metrics=[m.column, low, high])
+components.chart(
+    table[[dim, m.column, low, high]],
+    lambda d: charts.breakdown(d, dim, m, f"{m.label} by {dim} (largest 15)", low=low, high=high),
+    name=f"{dim}-{m.column}",
+)
 st.caption(
     "Error bars and ranges are the low and high estimates from the coefficient and utilisation ranges; "
     f"see Methodology & data quality. Figures cover {units.number(k['line_items'], 0)} billing line "
