@@ -38,15 +38,19 @@ KINDS: dict[str, tuple[Scale, ...]] = {
 }
 
 
-def _finite(value: float | None) -> bool:
-    return value is not None and not (isinstance(value, float) and math.isnan(value))
+def _value(value: float | None) -> float | None:
+    """The value as a float, or None when it is missing (None or NaN): shown as a dash, never as 0."""
+    if value is None:
+        return None
+    v = float(value)
+    return None if math.isnan(v) else v
 
 
 def pick_scale(values: float | list[float | None] | tuple[float | None, ...], kind: str) -> Scale:
     """Display unit for a value or a whole series (chosen by the largest magnitude, so an axis is one unit)."""
     scales = KINDS[kind]
     seq = values if isinstance(values, list | tuple) else [values]
-    finite = [abs(float(v)) for v in seq if _finite(v)]
+    finite = [abs(v) for v in map(_value, seq) if v is not None]
     top = float(f"{max(finite, default=0.0):.3g}")  # as it will be shown: 9,999.7 is "10.0 MWh"
     chosen = scales[0]
     for scale in scales[1:]:
@@ -70,9 +74,9 @@ def decimals_for(value: float) -> int:
 
 def number(value: float | None, decimals: int | None = None) -> str:
     """Number with thousands separators and sensible (or given) precision; '–' for missing."""
-    if not _finite(value):
+    v = _value(value)
+    if v is None:
         return EN_DASH
-    v = float(value)  # type: ignore[arg-type]
     d = decimals_for(v) if decimals is None else decimals
     text = f"{v:,.{d}f}"
     if text.startswith("-") and float(text[1:].replace(",", "")) == 0:
@@ -82,10 +86,11 @@ def number(value: float | None, decimals: int | None = None) -> str:
 
 def quantity(value: float | None, kind: str, scale: Scale | None = None) -> str:
     """'1.23 MWh', '456 kg', '12.5 kW' (unit chosen by magnitude unless a scale is given)."""
-    if not _finite(value):
+    v = _value(value)
+    if v is None:
         return EN_DASH
-    s = scale or pick_scale(value, kind)  # type: ignore[arg-type]
-    return f"{number(float(value) / s.divisor)} {s.unit}"  # type: ignore[arg-type]
+    s = scale or pick_scale(v, kind)
+    return f"{number(v / s.divisor)} {s.unit}"
 
 
 def energy(kwh: float | None) -> str:
@@ -108,25 +113,23 @@ def power(w: float | None) -> str:
 
 def with_range(central: float | None, low: float | None, high: float | None, kind: str) -> str:
     """'1,234 kWh (1,100–1,400)': low and high in the central value's unit and precision."""
-    if not _finite(central):
+    c, lo, hi = _value(central), _value(low), _value(high)
+    if c is None:
         return EN_DASH
-    s = pick_scale(central, kind)  # type: ignore[arg-type]
-    main = quantity(central, kind, s)
-    if not (_finite(low) and _finite(high)):
+    s = pick_scale(c, kind)
+    main = quantity(c, kind, s)
+    if lo is None or hi is None:
         return main
-    d = decimals_for(float(central) / s.divisor)  # type: ignore[arg-type]
-    lo = number(float(low) / s.divisor, d)  # type: ignore[arg-type]
-    hi = number(float(high) / s.divisor, d)  # type: ignore[arg-type]
-    return f"{main} ({lo}{EN_DASH}{hi})"
+    d = decimals_for(c / s.divisor)
+    return f"{main} ({number(lo / s.divisor, d)}{EN_DASH}{number(hi / s.divisor, d)})"
 
 
 def money(amount: float | None, currency: str, decimals: int | None = None) -> str:
     """'234.56 USD', '845,741 USD': cents below a thousand, whole units above (unless decimals is given)."""
-    if not _finite(amount):
+    v = _value(amount)
+    if v is None:
         return EN_DASH
-    if decimals is None:
-        decimals = 2 if abs(float(amount)) < 1000 else 0  # type: ignore[arg-type]
-    return f"{number(amount, decimals)} {currency}"
+    return f"{number(v, (2 if abs(v) < 1000 else 0) if decimals is None else decimals)} {currency}"
 
 
 def money_by_currency(costs: dict[str, float]) -> str:
@@ -138,9 +141,8 @@ def money_by_currency(costs: dict[str, float]) -> str:
 
 def percent(share: float | None, decimals: int = 1) -> str:
     """A share in 0..1 as '87.3 %'."""
-    if not _finite(share):
-        return EN_DASH
-    return f"{float(share) * 100:,.{decimals}f} %"  # type: ignore[arg-type]
+    v = _value(share)
+    return EN_DASH if v is None else f"{v * 100:,.{decimals}f} %"
 
 
 def pue(value: float | None) -> str:
@@ -149,4 +151,5 @@ def pue(value: float | None) -> str:
 
 
 def intensity(g_per_kwh: float | None) -> str:
-    return f"{number(g_per_kwh)} gCO2e/kWh" if _finite(g_per_kwh) else EN_DASH
+    v = _value(g_per_kwh)
+    return EN_DASH if v is None else f"{number(v)} gCO2e/kWh"
