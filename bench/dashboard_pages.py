@@ -94,10 +94,15 @@ def main() -> None:
 
     data.ensure_database()
     opts = data.options()
-    days = {"since": (opts["first_day"] + timedelta(days=10)).isoformat(),
-            "until": (opts["last_day"] - timedelta(days=10)).isoformat(), "team": opts["team"][0]}
-    out = {"all data": measure(args.db, args.repeat), f"days {days['since']}..{days['until']}, team {days['team']}":
-           measure(args.db, args.repeat, days)}
+    days = {
+        "since": (opts["first_day"] + timedelta(days=10)).isoformat(),
+        "until": (opts["last_day"] - timedelta(days=10)).isoformat(),
+        "team": opts["team"][0],
+    }
+    out = {
+        "all data": measure(args.db, args.repeat),
+        f"days {days['since']}..{days['until']}, team {days['team']}": measure(args.db, args.repeat, days),
+    }
     print(json.dumps(out, indent=2))
 
 

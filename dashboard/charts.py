@@ -32,8 +32,20 @@ WORKLOAD_COLOURS = {
     "unknown": "#bdbdbd",
 }
 # Colour-blind-safe palette for groups without a fixed colour.
-PALETTE = ["#88ccee", "#cc6677", "#ddcc77", "#117733", "#332288", "#aa4499", "#44aa99", "#999933", "#882255",
-           "#661100", "#6699cc", "#888888"]
+PALETTE = [
+    "#88ccee",
+    "#cc6677",
+    "#ddcc77",
+    "#117733",
+    "#332288",
+    "#aa4499",
+    "#44aa99",
+    "#999933",
+    "#882255",
+    "#661100",
+    "#6699cc",
+    "#888888",
+]
 SERIES_COLOURS = {"location": "#4575b4", "market": "#d73027", "it": "#1b7f5c", "facility": "#a6611a"}
 METHOD_COLOURS = {"measured": "#1b7f5c", "modelled": "#4575b4", "spend_based": "#f1a340", "none": "#bdbdbd"}
 UNATTRIBUTED_COLOUR = "#d9d9d9"
@@ -90,7 +102,9 @@ def _bars_height(n: int) -> int:
     return max(220, 110 + 34 * n)
 
 
-def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, *, legend: str | None = None) -> go.Figure:
+def _layout(
+    fig: go.Figure, title: str, x_title: str, y_title: str, *, legend: str | None = None
+) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"},
         xaxis_title=x_title,
@@ -107,8 +121,15 @@ def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, *, legend: s
 
 
 def breakdown(
-    df: pd.DataFrame, dim: str, measure: Measure, title: str, *, low: str | None = None, high: str | None = None,
-    dim_label: str | None = None, top: int = 15,
+    df: pd.DataFrame,
+    dim: str,
+    measure: Measure,
+    title: str,
+    *,
+    low: str | None = None,
+    high: str | None = None,
+    dim_label: str | None = None,
+    top: int = 15,
 ) -> go.Figure:
     """Horizontal bars, largest first, with the uncertainty range as error bars where given."""
     data = df.sort_values(measure.column, ascending=False).head(top).iloc[::-1]
@@ -117,21 +138,39 @@ def breakdown(
     hover = [measure.text(v, scale) for v in data[measure.column]]
     error = None
     if low and high:
-        error = {"type": "data", "symmetric": False, "array": (data[high] - data[measure.column]) / scale.divisor,
-                 "arrayminus": (data[measure.column] - data[low]) / scale.divisor, "color": "#555"}
-        hover = [f"{h} (range {measure.text(lo, scale)} to {measure.text(hi, scale)})"
-                 for h, lo, hi in zip(hover, data[low], data[high], strict=True)]
-    fig = go.Figure(go.Bar(
-        x=values, y=data[dim].astype(str), orientation="h", error_x=error, customdata=hover,
-        marker_color=[colour_for(dim, v) for v in data[dim]],
-        hovertemplate="%{y}: %{customdata}<extra></extra>",
-    ))
+        error = {
+            "type": "data",
+            "symmetric": False,
+            "array": (data[high] - data[measure.column]) / scale.divisor,
+            "arrayminus": (data[measure.column] - data[low]) / scale.divisor,
+            "color": "#555",
+        }
+        hover = [
+            f"{h} (range {measure.text(lo, scale)} to {measure.text(hi, scale)})"
+            for h, lo, hi in zip(hover, data[low], data[high], strict=True)
+        ]
+    fig = go.Figure(
+        go.Bar(
+            x=values,
+            y=data[dim].astype(str),
+            orientation="h",
+            error_x=error,
+            customdata=hover,
+            marker_color=[colour_for(dim, v) for v in data[dim]],
+            hovertemplate="%{y}: %{customdata}<extra></extra>",
+        )
+    )
     fig.update_layout(height=_bars_height(len(data)))
     return _layout(fig, title, measure.axis_title(scale), dim_label or dim.capitalize())
 
 
 def trend(
-    df: pd.DataFrame, measure: Measure, title: str, *, colour_by: str | None = None, period_label: str = "Month",
+    df: pd.DataFrame,
+    measure: Measure,
+    title: str,
+    *,
+    colour_by: str | None = None,
+    period_label: str = "Month",
 ) -> go.Figure:
     """Stacked bars over time, one colour per group (provider, workload, team...) when colour_by is given."""
     scale = measure.scale(df.groupby("period")[measure.column].sum() if colour_by else df[measure.column])
@@ -139,14 +178,21 @@ def trend(
     groups = [(None, df)] if not colour_by else list(df.groupby(colour_by, sort=True))
     for name, part in groups:
         part = part.sort_values("period")
-        fig.add_trace(go.Bar(
-            x=part["period"], y=part[measure.column] / scale.divisor, name=str(name) if name is not None else measure.label,
-            marker_color=colour_for(colour_by, name) if colour_by else "#1b7f5c",
-            customdata=[measure.text(v, scale) for v in part[measure.column]],
-            hovertemplate=("%{fullData.name}, " if colour_by else "") + "%{x|%Y-%m-%d}: %{customdata}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Bar(
+                x=part["period"],
+                y=part[measure.column] / scale.divisor,
+                name=str(name) if name is not None else measure.label,
+                marker_color=colour_for(colour_by, name) if colour_by else "#1b7f5c",
+                customdata=[measure.text(v, scale) for v in part[measure.column]],
+                hovertemplate=("%{fullData.name}, " if colour_by else "")
+                + "%{x|%Y-%m-%d}: %{customdata}<extra></extra>",
+            )
+        )
     fig.update_layout(barmode="stack", showlegend=bool(colour_by))
-    return _layout(fig, title, period_label, measure.axis_title(scale), legend=colour_by and colour_by.capitalize())
+    return _layout(
+        fig, title, period_label, measure.axis_title(scale), legend=colour_by and colour_by.capitalize()
+    )
 
 
 def _value_title(value_label: str, scale: units.Scale) -> str:
@@ -154,8 +200,14 @@ def _value_title(value_label: str, scale: units.Scale) -> str:
 
 
 def side_by_side(
-    df: pd.DataFrame, dim: str, measures: list[Measure], title: str, *, value_label: str,
-    dim_label: str | None = None, errors: dict[str, tuple[str, str]] | None = None,
+    df: pd.DataFrame,
+    dim: str,
+    measures: list[Measure],
+    title: str,
+    *,
+    value_label: str,
+    dim_label: str | None = None,
+    errors: dict[str, tuple[str, str]] | None = None,
 ) -> go.Figure:
     """Grouped bars: several measures of one kind (IT vs facility energy, location vs market) per group."""
     scale = measures[0].scale(pd.concat([df[m.column] for m in measures]))
@@ -164,54 +216,98 @@ def side_by_side(
         err = None
         if errors and m.column in errors:
             lo, hi = errors[m.column]
-            err = {"type": "data", "symmetric": False, "array": (df[hi] - df[m.column]) / scale.divisor,
-                   "arrayminus": (df[m.column] - df[lo]) / scale.divisor, "color": "#555"}
-        fig.add_trace(go.Bar(
-            x=df[dim].astype(str), y=df[m.column] / scale.divisor, name=m.label, error_y=err,
-            marker_color=m.colour, customdata=[m.text(v, scale) for v in df[m.column]],
-            hovertemplate="%{x}, %{fullData.name}: %{customdata}<extra></extra>",
-        ))
+            err = {
+                "type": "data",
+                "symmetric": False,
+                "array": (df[hi] - df[m.column]) / scale.divisor,
+                "arrayminus": (df[m.column] - df[lo]) / scale.divisor,
+                "color": "#555",
+            }
+        fig.add_trace(
+            go.Bar(
+                x=df[dim].astype(str),
+                y=df[m.column] / scale.divisor,
+                name=m.label,
+                error_y=err,
+                marker_color=m.colour,
+                customdata=[m.text(v, scale) for v in df[m.column]],
+                hovertemplate="%{x}, %{fullData.name}: %{customdata}<extra></extra>",
+            )
+        )
     fig.update_layout(barmode="group")
     return _layout(fig, title, dim_label or dim.capitalize(), _value_title(value_label, scale))
 
 
 def lines(
-    df: pd.DataFrame, x: str, measures: list[Measure], title: str, *, x_label: str, value_label: str,
+    df: pd.DataFrame,
+    x: str,
+    measures: list[Measure],
+    title: str,
+    *,
+    x_label: str,
+    value_label: str,
     markers: list[tuple[object, str]] | None = None,
 ) -> go.Figure:
     """Lines of one kind over x (cumulative training vs inference), with labelled vertical markers."""
     scale = measures[0].scale(pd.concat([df[m.column] for m in measures]))
     fig = go.Figure()
     for i, m in enumerate(measures):
-        fig.add_trace(go.Scatter(
-            x=df[x], y=df[m.column] / scale.divisor, name=m.label, mode="lines+markers",
-            line={"color": m.colour, "dash": "solid" if i == 0 else "dash"},  # equal series stay visible
-            customdata=[m.text(v, scale) for v in df[m.column]],
-            hovertemplate="%{fullData.name}, %{x|%Y-%m-%d}: %{customdata}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=df[x],
+                y=df[m.column] / scale.divisor,
+                name=m.label,
+                mode="lines+markers",
+                line={"color": m.colour, "dash": "solid" if i == 0 else "dash"},  # equal series stay visible
+                customdata=[m.text(v, scale) for v in df[m.column]],
+                hovertemplate="%{fullData.name}, %{x|%Y-%m-%d}: %{customdata}<extra></extra>",
+            )
+        )
     for at, label in markers or []:
         fig.add_vline(x=at, line_dash="dash", line_color="#333")
-        fig.add_annotation(x=at, y=1, yref="paper", text=label, showarrow=False, xanchor="left", yanchor="top")
+        fig.add_annotation(
+            x=at, y=1, yref="paper", text=label, showarrow=False, xanchor="left", yanchor="top"
+        )
     return _layout(fig, title, x_label, _value_title(value_label, scale))
 
 
 def scatter_vs(
-    df: pd.DataFrame, x: Measure, y: Measure, label: str, title: str,
+    df: pd.DataFrame,
+    x: Measure,
+    y: Measure,
+    label: str,
+    title: str,
 ) -> go.Figure:
     """Measured vs modelled per resource, with the line where they agree."""
     scale = x.scale(pd.concat([df[x.column], df[y.column]]))
     top = float(max(df[x.column].max(), df[y.column].max()) / scale.divisor) if len(df) else 1.0
-    fig = go.Figure([
-        go.Scatter(x=[0, top], y=[0, top], mode="lines", name="measured = modelled",
-                   line={"dash": "dot", "color": "#888"}, hoverinfo="skip"),
-        go.Scatter(
-            x=df[x.column] / scale.divisor, y=df[y.column] / scale.divisor, mode="markers", name=label,
-            text=df[label].astype(str),
-            customdata=list(zip([x.text(v, scale) for v in df[x.column]], [y.text(v, scale) for v in df[y.column]],
-                                strict=True)),
-            hovertemplate=f"%{{text}}<br>{x.label}: %{{customdata[0]}}<br>{y.label}: %{{customdata[1]}}<extra></extra>",
-        ),
-    ])
+    fig = go.Figure(
+        [
+            go.Scatter(
+                x=[0, top],
+                y=[0, top],
+                mode="lines",
+                name="measured = modelled",
+                line={"dash": "dot", "color": "#888"},
+                hoverinfo="skip",
+            ),
+            go.Scatter(
+                x=df[x.column] / scale.divisor,
+                y=df[y.column] / scale.divisor,
+                mode="markers",
+                name=label,
+                text=df[label].astype(str),
+                customdata=list(
+                    zip(
+                        [x.text(v, scale) for v in df[x.column]],
+                        [y.text(v, scale) for v in df[y.column]],
+                        strict=True,
+                    )
+                ),
+                hovertemplate=f"%{{text}}<br>{x.label}: %{{customdata[0]}}<br>{y.label}: %{{customdata[1]}}<extra></extra>",
+            ),
+        ]
+    )
     return _layout(fig, title, x.axis_title(scale), y.axis_title(scale))
 
 
@@ -221,28 +317,44 @@ def power_lines(df: pd.DataFrame, measure: Measure, title: str, *, x: str, colou
     fig = go.Figure()
     for name, part in df.groupby(colour_by, sort=True):
         part = part.sort_values(x)
-        fig.add_trace(go.Scatter(
-            x=part[x], y=part[measure.column] / scale.divisor, mode="lines+markers", name=str(name),
-            marker={"size": 4},
-            line={"color": colour_for(colour_by, name)},
-            customdata=[measure.text(v, scale) for v in part[measure.column]],
-            hovertemplate="%{fullData.name}, %{x|%Y-%m-%d %H:%M}: %{customdata}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=part[x],
+                y=part[measure.column] / scale.divisor,
+                mode="lines+markers",
+                name=str(name),
+                marker={"size": 4},
+                line={"color": colour_for(colour_by, name)},
+                customdata=[measure.text(v, scale) for v in part[measure.column]],
+                hovertemplate="%{fullData.name}, %{x|%Y-%m-%d %H:%M}: %{customdata}<extra></extra>",
+            )
+        )
     return _layout(fig, title, "Time (UTC)", measure.axis_title(scale), legend=colour_by.capitalize())
 
 
-def stacked_bars(df: pd.DataFrame, dim: str, colour_by: str, measure: Measure, title: str, top: int = 15) -> go.Figure:
+def stacked_bars(
+    df: pd.DataFrame, dim: str, colour_by: str, measure: Measure, title: str, top: int = 15
+) -> go.Figure:
     """Horizontal bars per group (largest first), split by a second dimension (a model's workloads)."""
     order = df.groupby(dim)[measure.column].sum().sort_values(ascending=False).head(top)
     data = df[df[dim].isin(order.index)]
     scale = measure.scale(order)
     fig = go.Figure()
     for name, part in data.groupby(colour_by, sort=True):
-        fig.add_trace(go.Bar(
-            x=part[measure.column] / scale.divisor, y=part[dim].astype(str), orientation="h", name=str(name),
-            marker_color=colour_for(colour_by, name), customdata=[measure.text(v, scale) for v in part[measure.column]],
-            hovertemplate="%{y}, %{fullData.name}: %{customdata}<extra></extra>",
-        ))
-    fig.update_layout(barmode="stack", yaxis={"categoryorder": "array", "categoryarray": list(order.index[::-1])},
-                      height=_bars_height(len(order)))
+        fig.add_trace(
+            go.Bar(
+                x=part[measure.column] / scale.divisor,
+                y=part[dim].astype(str),
+                orientation="h",
+                name=str(name),
+                marker_color=colour_for(colour_by, name),
+                customdata=[measure.text(v, scale) for v in part[measure.column]],
+                hovertemplate="%{y}, %{fullData.name}: %{customdata}<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        barmode="stack",
+        yaxis={"categoryorder": "array", "categoryarray": list(order.index[::-1])},
+        height=_bars_height(len(order)),
+    )
     return _layout(fig, title, measure.axis_title(scale), dim.capitalize(), legend=colour_by.capitalize())

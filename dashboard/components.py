@@ -67,24 +67,53 @@ def chart(
 
 # Headers of table columns that recur across pages: text, or (label with unit, decimals) for numbers.
 LABELS: dict[str, str | tuple[str, int]] = {
-    "provider": "Provider", "region": "Region", "service": "Service", "team": "Team", "model": "Model",
-    "workload": "Workload", "resource_id": "Resource", "billing_currency": "Currency", "method": "Method",
-    "usage_type": "Usage type (SKU)", "usage_unit": "Usage unit", "not_modelled_reason": "Why no estimate",
-    "missing": "Missing", "grid_zone": "Grid zone", "location_factor_zone": "Zone of the factor used",
-    "location_factor_source": "Factor source", "location_factor_basis": "Basis", "location_factor_fallback": "Fallback",
-    "location_hourly": "Hourly factors", "market_method": "Market-based method", "market_factor_source": "How",
-    "pue_source": "Source", "instrument_ids": "Instruments", "instrument_type": "Type",
-    "zone_or_region": "Zone or region", "period_start": "From", "period_end": "To (inclusive)",
-    "certification": "Certification", "host": "Host", "gpu": "GPU", "accelerator": "Accelerator",
-    "line_items": ("Line items", 0), "footprint_rows": ("Rows (billing and telemetry)", 0),
+    "provider": "Provider",
+    "region": "Region",
+    "service": "Service",
+    "team": "Team",
+    "model": "Model",
+    "workload": "Workload",
+    "resource_id": "Resource",
+    "billing_currency": "Currency",
+    "method": "Method",
+    "usage_type": "Usage type (SKU)",
+    "usage_unit": "Usage unit",
+    "not_modelled_reason": "Why no estimate",
+    "missing": "Missing",
+    "grid_zone": "Grid zone",
+    "location_factor_zone": "Zone of the factor used",
+    "location_factor_source": "Factor source",
+    "location_factor_basis": "Basis",
+    "location_factor_fallback": "Fallback",
+    "location_hourly": "Hourly factors",
+    "market_method": "Market-based method",
+    "market_factor_source": "How",
+    "pue_source": "Source",
+    "instrument_ids": "Instruments",
+    "instrument_type": "Type",
+    "zone_or_region": "Zone or region",
+    "period_start": "From",
+    "period_end": "To (inclusive)",
+    "certification": "Certification",
+    "host": "Host",
+    "gpu": "GPU",
+    "accelerator": "Accelerator",
+    "line_items": ("Line items", 0),
+    "footprint_rows": ("Rows (billing and telemetry)", 0),
     "energy_kwh": ("IT energy (kWh)", 1),
-    "facility_energy_kwh": ("Facility energy (kWh)", 1), "measured_energy_kwh": ("Measured energy (kWh)", 2),
-    "scope2_location_kgco2e": ("Location-based (kg CO2e)", 1), "location_kgco2e": ("Location-based (kg CO2e)", 1),
-    "scope2_market_kgco2e": ("Market-based (kg CO2e)", 1), "market_kgco2e": ("Market-based (kg CO2e)", 1),
-    "billed_cost": ("Billed cost", 2), "usage_cost": ("Usage cost", 2),
+    "facility_energy_kwh": ("Facility energy (kWh)", 1),
+    "measured_energy_kwh": ("Measured energy (kWh)", 2),
+    "scope2_location_kgco2e": ("Location-based (kg CO2e)", 1),
+    "location_kgco2e": ("Location-based (kg CO2e)", 1),
+    "scope2_market_kgco2e": ("Market-based (kg CO2e)", 1),
+    "market_kgco2e": ("Market-based (kg CO2e)", 1),
+    "billed_cost": ("Billed cost", 2),
+    "usage_cost": ("Usage cost", 2),
     "spend_based_energy_kwh": ("Spend-based energy (kWh, separate method)", 1),
-    "effective_g_per_kwh": ("Effective factor (gCO2e/kWh)", 1), "instrument_covered_kwh": ("Covered by instruments (kWh)", 1),
-    "covered_h": ("Hours with samples (h)", 1), "avg_power_w": ("Average power (W)", 0),
+    "effective_g_per_kwh": ("Effective factor (gCO2e/kWh)", 1),
+    "instrument_covered_kwh": ("Covered by instruments (kWh)", 1),
+    "covered_h": ("Hours with samples (h)", 1),
+    "avg_power_w": ("Average power (W)", 0),
 }
 
 
@@ -99,20 +128,31 @@ def _column_config(df: pd.DataFrame, overrides: dict | None) -> dict:
     return {**config, **(overrides or {})}
 
 
-def table(df: pd.DataFrame, *, name: str, column_config: dict | None = None, empty: str = EMPTY_FILTERS) -> None:
+def table(
+    df: pd.DataFrame, *, name: str, column_config: dict | None = None, empty: str = EMPTY_FILTERS
+) -> None:
     """A table with readable headers (units included) and its CSV download, or the empty message."""
     if df.empty:
         st.info(empty)
         return
     st.dataframe(df, hide_index=True, column_config=_column_config(df, column_config), width="stretch")
     st.download_button(
-        "Download CSV", csv_bytes(df), file_name=f"{slug(name)}.csv", mime="text/csv", key=f"csv-{slug(name)}",
+        "Download CSV",
+        csv_bytes(df),
+        file_name=f"{slug(name)}.csv",
+        mime="text/csv",
+        key=f"csv-{slug(name)}",
         on_click="ignore",
     )
 
 
-def kpi(column: st.delta_generator.DeltaGenerator, label: str, value: str, detail: str | None = None,
-        help: str | None = None) -> None:
+def kpi(
+    column: st.delta_generator.DeltaGenerator,
+    label: str,
+    value: str,
+    detail: str | None = None,
+    help: str | None = None,
+) -> None:
     """One headline figure with its range or method underneath."""
     with column.container(border=True):
         st.metric(label, value, help=help)
@@ -121,8 +161,10 @@ def kpi(column: st.delta_generator.DeltaGenerator, label: str, value: str, detai
 
 
 def no_database_yet() -> None:
-    st.info("No data loaded yet. Open **Upload** to add a billing export or telemetry log, "
-            "or start the demo with `footprint demo`.")
+    st.info(
+        "No data loaded yet. Open **Upload** to add a billing export or telemetry log, "
+        "or start the demo with `footprint demo`."
+    )
 
 
 def retry_button() -> None:
@@ -134,11 +176,15 @@ def retry_button() -> None:
 
 TREND_MEASURES = {
     "IT energy": Measure("energy_kwh", "IT energy", "energy", colour=SERIES_COLOURS["it"]),
-    "Facility energy": Measure("facility_energy_kwh", "Facility energy", "energy", colour=SERIES_COLOURS["facility"]),
-    "Location-based emissions": Measure("scope2_location_kgco2e", "Location-based emissions", "co2e",
-                                        colour=SERIES_COLOURS["location"]),
-    "Market-based emissions": Measure("scope2_market_kgco2e", "Market-based emissions", "co2e",
-                                      colour=SERIES_COLOURS["market"]),
+    "Facility energy": Measure(
+        "facility_energy_kwh", "Facility energy", "energy", colour=SERIES_COLOURS["facility"]
+    ),
+    "Location-based emissions": Measure(
+        "scope2_location_kgco2e", "Location-based emissions", "co2e", colour=SERIES_COLOURS["location"]
+    ),
+    "Market-based emissions": Measure(
+        "scope2_market_kgco2e", "Market-based emissions", "co2e", colour=SERIES_COLOURS["market"]
+    ),
 }
 
 SCOPE_LABELS = {
@@ -185,24 +231,55 @@ def headline_cards(k: dict) -> None:
     """The eight headline figures of a scope, each with its range or how it was made."""
     scope = SCOPE_LABELS[scope_label()]
     row = st.columns(4)
-    for col, (label, column, kind, help_text) in zip(row, [
-        ("IT energy", "energy_kwh", "energy", "Energy drawn by the servers and accelerators (PUE not applied)."),
-        ("Facility energy", "facility_energy_kwh", "energy", "IT energy x PUE of the data centre."),
-        ("Location-based emissions", "scope2_location_kgco2e", "co2e",
-         f"Facility energy x the grid's average factor; {scope}."),
-        ("Market-based emissions", "scope2_market_kgco2e", "co2e",
-         f"After contractual instruments and residual-mix factors; {scope}."),
-    ], strict=True):
+    for col, (label, column, kind, help_text) in zip(
+        row,
+        [
+            (
+                "IT energy",
+                "energy_kwh",
+                "energy",
+                "Energy drawn by the servers and accelerators (PUE not applied).",
+            ),
+            ("Facility energy", "facility_energy_kwh", "energy", "IT energy x PUE of the data centre."),
+            (
+                "Location-based emissions",
+                "scope2_location_kgco2e",
+                "co2e",
+                f"Facility energy x the grid's average factor; {scope}.",
+            ),
+            (
+                "Market-based emissions",
+                "scope2_market_kgco2e",
+                "co2e",
+                f"After contractual instruments and residual-mix factors; {scope}.",
+            ),
+        ],
+        strict=True,
+    ):
         text, detail = with_range(k, column, kind)
         kpi(col, label, text, detail, help_text)
     row = st.columns(4)
-    kpi(row[0], "Cost", units.money_by_currency(k.get("cost") or {}), "billed cost, per currency",
-        "Sum of billed cost; different currencies are never added together.")
-    kpi(row[1], "Coverage", units.percent(k.get("coverage")), "share of usage cost with an energy estimate",
-        "Usage that no coefficient covers is listed on the Methodology & data quality page.")
-    kpi(row[2], "Measured share", units.percent(k.get("measured_share")),
+    kpi(
+        row[0],
+        "Cost",
+        units.money_by_currency(k.get("cost") or {}),
+        "billed cost, per currency",
+        "Sum of billed cost; different currencies are never added together.",
+    )
+    kpi(
+        row[1],
+        "Coverage",
+        units.percent(k.get("coverage")),
+        "share of usage cost with an energy estimate",
+        "Usage that no coefficient covers is listed on the Methodology & data quality page.",
+    )
+    kpi(
+        row[2],
+        "Measured share",
+        units.percent(k.get("measured_share")),
         f"{units.energy(k.get('measured_energy_kwh'))} measured by telemetry",
-        "Share of IT energy that comes from telemetry rather than from the model.")
+        "Share of IT energy that comes from telemetry rather than from the model.",
+    )
     kpi(row[3], "Line items", units.number(k.get("line_items"), 0), "billing rows in scope")
 
 

@@ -179,7 +179,9 @@ def ensure_database() -> str | None:
             try:
                 _rebuild(con, stale)
             except duckdb.Error as exc:
-                message = f"the derived tables could not be refreshed ({exc}); the pages show them as they were"
+                message = (
+                    f"the derived tables could not be refreshed ({exc}); the pages show them as they were"
+                )
                 _REFRESH_FAILED[(str(path), store.data_version(path))] = message
                 return message
     st.cache_data.clear()
@@ -250,7 +252,9 @@ def query(name: str, filters: Filters | None = None, **kwargs: Any) -> Any:
 
 def ledger_query(name: str, filters: Filters, **kwargs: Any) -> Any:
     """Result of `footprint.ledger.<name>` for the filters the ledger has (dates, team, model), cached."""
-    scope = Filters(since=filters.since, until=filters.until, team=list(filters.team), model=list(filters.model))
+    scope = Filters(
+        since=filters.since, until=filters.until, team=list(filters.team), model=list(filters.model)
+    )
     return query(f"ledger.{name}", scope, **kwargs)
 
 
@@ -265,8 +269,9 @@ def report(period: Period, scope: Scope, fmt: str) -> dict[str, Any]:
     out: dict[str, Any] = {"period": period, "scope": scope}
     try:
         with reading() as con:
-            built, blob = export(con, period, scope, fmt, organisation=settings.organisation,
-                                 scope_label=settings.scope_label)
+            built, blob = export(
+                con, period, scope, fmt, organisation=settings.organisation, scope_label=settings.scope_label
+            )
     except ReportError as exc:
         return {**out, "error": str(exc)}
     return {**out, "bytes": blob, "file_name": file_name(built, fmt), "empty": built.is_empty}
@@ -305,8 +310,12 @@ def preview(upload: BinaryIO, name: str, format_id: str | None = None) -> dict[s
         except RulesError as exc:
             return {"error": str(exc)}
         return {
-            "file_name": name, "format_id": RULES_FORMAT, "kind": "attribution rules", "size_bytes": len(raw),
-            "format_label": f"Attribution rules, version {rules.rules_version}", "columns": [],
+            "file_name": name,
+            "format_id": RULES_FORMAT,
+            "kind": "attribution rules",
+            "size_bytes": len(raw),
+            "format_label": f"Attribution rules, version {rules.rules_version}",
+            "columns": [],
             "sample_lines": raw.decode("utf-8-sig", errors="replace").splitlines()[:8],
         }
     try:
@@ -360,8 +369,9 @@ def ingest_uploads(
 
 def _load_rules(con: duckdb.DuckDBPyConnection, name: str, raw: bytes) -> IngestResult:
     """Make an uploaded rules file the rules in force; the store keeps the previous rules on any error."""
-    result = IngestResult(name, "loaded", format_id=RULES_FORMAT, format_label="Attribution rules",
-                          kind="attribution rules")
+    result = IngestResult(
+        name, "loaded", format_id=RULES_FORMAT, format_label="Attribution rules", kind="attribution rules"
+    )
     try:
         active = load_rules(con, raw, name)
     except (RulesError, duckdb.Error) as exc:

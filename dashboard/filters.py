@@ -38,7 +38,9 @@ def _from_url(options: dict[str, Any]) -> list[str]:
     for name in FILTERS:
         wanted = params.get_all(name)
         known = [v for v in wanted if v in options[name]]
-        notices += [f"{FILTERS[name]} {v!r} from the link is not in the data" for v in wanted if v not in known]
+        notices += [
+            f"{FILTERS[name]} {v!r} from the link is not in the data" for v in wanted if v not in known
+        ]
         st.session_state[key(name)] = known
     first, last = options["first_day"], options["last_day"]
     if first is not None:
@@ -100,8 +102,13 @@ def sidebar(options: dict[str, Any]) -> Filters:
     with st.sidebar:
         st.subheader("Filters")
         if first is not None:
-            dates = st.date_input("Charge period (UTC days)", key=DATES_KEY, min_value=first, max_value=last,
-                                  format="YYYY-MM-DD")
+            dates = st.date_input(
+                "Charge period (UTC days)",
+                key=DATES_KEY,
+                min_value=first,
+                max_value=last,
+                format="YYYY-MM-DD",
+            )
             if isinstance(dates, tuple | list) and len(dates) == 2:
                 since = dates[0] if dates[0] != first else None
                 until = dates[1] if dates[1] != last else None

@@ -90,7 +90,12 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DELETE FROM agg_meta")
     con.execute(
         "INSERT INTO agg_meta VALUES (?, ?, ?, ?)",
-        [datetime.now(UTC).replace(tzinfo=None), metrics_signature(), _batches_signature(con), rows[0] if rows else 0],
+        [
+            datetime.now(UTC).replace(tzinfo=None),
+            metrics_signature(),
+            _batches_signature(con),
+            rows[0] if rows else 0,
+        ],
     )
 
 
@@ -128,15 +133,25 @@ def _keys(by: list[str], grain: str | None = None, date_column: str = DATE_COLUM
 def _table(kind: str, f: Filters, grain: str | None = None) -> tuple[str, str]:
     """(table, date column) of agg_<kind>_*: the month rollup when the dates are whole months and a month
     is fine enough, else the day table. Both give the same sums; the rollup has about thirty times fewer rows."""
-    whole_months = (f.since is None or f.since.day == 1) and (f.until is None or (f.until + timedelta(days=1)).day == 1)
+    whole_months = (f.since is None or f.since.day == 1) and (
+        f.until is None or (f.until + timedelta(days=1)).day == 1
+    )
     if whole_months and grain in (None, "month"):
         return f"agg_{kind}_month", "charge_month"
     return f"agg_{kind}_day", DATE_COLUMN
 
 
-def _grouped_sql(table: str, f: Filters, keys: list[str], values: list[str], *, order: str | None = None,
-                 having: str | None = None, also: str | None = None,
-                 date_column: str = DATE_COLUMN) -> tuple[str, list[Any]]:
+def _grouped_sql(
+    table: str,
+    f: Filters,
+    keys: list[str],
+    values: list[str],
+    *,
+    order: str | None = None,
+    having: str | None = None,
+    also: str | None = None,
+    date_column: str = DATE_COLUMN,
+) -> tuple[str, list[Any]]:
     """SELECT keys, values FROM table WHERE <filters> [AND also] GROUP BY keys [HAVING] ORDER BY ..."""
     where, params = f.where(date_column=date_column)
     if also:
@@ -144,12 +159,20 @@ def _grouped_sql(table: str, f: Filters, keys: list[str], values: list[str], *, 
     n = len(keys)
     group = f" GROUP BY {', '.join(str(i + 1) for i in range(n))}" if n else ""
     having_sql = f" HAVING {having}" if having else ""
-    order_sql = f" ORDER BY {order}" if order else (f" ORDER BY {', '.join(str(i + 1) for i in range(n))}" if n else "")
-    return f"SELECT {', '.join([*keys, *values])} FROM {table} WHERE {where}{group}{having_sql}{order_sql}", params
+    order_sql = (
+        f" ORDER BY {order}"
+        if order
+        else (f" ORDER BY {', '.join(str(i + 1) for i in range(n))}" if n else "")
+    )
+    return (
+        f"SELECT {', '.join([*keys, *values])} FROM {table} WHERE {where}{group}{having_sql}{order_sql}",
+        params,
+    )
 
 
-def _grouped(con: duckdb.DuckDBPyConnection, table: str, f: Filters, keys: list[str], values: list[str],
-             **kw: Any) -> pd.DataFrame:
+def _grouped(
+    con: duckdb.DuckDBPyConnection, table: str, f: Filters, keys: list[str], values: list[str], **kw: Any
+) -> pd.DataFrame:
     query, params = _grouped_sql(table, f, keys, values, **kw)
     return con.execute(query, params).df()
 
@@ -166,7 +189,10 @@ def _money(column: str = "billed_cost") -> str:
 
 
 def totals(
-    con: duckdb.DuckDBPyConnection, filters: Filters, by: list[str] | None = None, grain: str | None = None,
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    by: list[str] | None = None,
+    grain: str | None = None,
     metrics: list[str] | None = None,
 ) -> pd.DataFrame:
     """Metrics (all, or the named ones) per group, and per period when a grain is given, for the filtered rows."""
@@ -184,7 +210,9 @@ def costs(
     """Billed cost per group, period and currency (never summed across currencies)."""
     table, col = _table("footprint", filters, grain)
     keys = [*_keys(list(by or []), grain, col), "billing_currency"]
-    return _grouped(con, table, filters, keys, [_money()], having="billing_currency IS NOT NULL", date_column=col)
+    return _grouped(
+        con, table, filters, keys, [_money()], having="billing_currency IS NOT NULL", date_column=col
+    )
 
 
 def kpis(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, Any]:
@@ -221,14 +249,30 @@ def top_resources(
     names = [m.name for m in additive_metrics()]
     if order_by not in names:
         raise ValueError(f"cannot rank resources by {order_by!r}")
-    shown = dict.fromkeys([order_by, "energy_kwh", "facility_energy_kwh", "scope2_location_kgco2e",
-                           "scope2_market_kgco2e"])
-    values = [*(f"string_agg(DISTINCT {c}, ', ') AS {a}" for c, a in
-                (("provider", "provider"), ("service_name", "service"), ("region_id", "region"), ("model", "model"))),
-              *_sums(*shown)]
+    shown = dict.fromkeys(
+        [order_by, "energy_kwh", "facility_energy_kwh", "scope2_location_kgco2e", "scope2_market_kgco2e"]
+    )
+    values = [
+        *(
+            f"string_agg(DISTINCT {c}, ', ') AS {a}"
+            for c, a in (
+                ("provider", "provider"),
+                ("service_name", "service"),
+                ("region_id", "region"),
+                ("model", "model"),
+            )
+        ),
+        *_sums(*shown),
+    ]
     table, col = _table("resource", filters)
-    query, params = _grouped_sql(table, filters, ["coalesce(resource_id, '(no resource id)') AS resource_id"],
-                                 values, order=f"{order_by} DESC NULLS LAST, 1", date_column=col)
+    query, params = _grouped_sql(
+        table,
+        filters,
+        ["coalesce(resource_id, '(no resource id)') AS resource_id"],
+        values,
+        order=f"{order_by} DESC NULLS LAST, 1",
+        date_column=col,
+    )
     return con.execute(f"{query} LIMIT ?", [*params, int(limit)]).df()
 
 
@@ -238,15 +282,18 @@ def month_on_month(con: duckdb.DuckDBPyConnection, filters: Filters, by: str, me
         raise ValueError(f"no additive metric {metric!r}")
     table, col = _table("footprint", filters, "month")
     period, _ = _keys([by], "month", col)  # validates the dimension
-    inner, params = _grouped_sql(table, filters, [period, f"{AGG_DIMENSIONS[by]} AS grp"], [f"sum({metric}) AS value"],
-                                 date_column=col)
+    inner, params = _grouped_sql(
+        table, filters, [period, f"{AGG_DIMENSIONS[by]} AS grp"], [f"sum({metric}) AS value"], date_column=col
+    )
     return con.execute(sql("aggregates/month_on_month").format(inner=inner), params).df()
 
 
 # ---------------------------------------------------------------------------------------------- provenance
 
 
-def _provenance(con: duckdb.DuckDBPyConnection, f: Filters, keys: list[str], values: list[str], **kw: Any) -> pd.DataFrame:
+def _provenance(
+    con: duckdb.DuckDBPyConnection, f: Filters, keys: list[str], values: list[str], **kw: Any
+) -> pd.DataFrame:
     table, col = _table("provenance", f)
     return _grouped(con, table, f, keys, values, date_column=col, **kw)
 
@@ -254,36 +301,71 @@ def _provenance(con: duckdb.DuckDBPyConnection, f: Filters, keys: list[str], val
 def pue_used(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Each PUE applied, with its source and year, and the energy it applied to."""
     keys = ["provider", "coalesce(region_id, 'unknown') AS region", "pue", "pue_source", "pue_year"]
-    return _provenance(con, filters, keys, _sums("energy_kwh", "facility_energy_kwh"),
-                    order="facility_energy_kwh DESC NULLS LAST", having="sum(energy_kwh) > 0")
+    return _provenance(
+        con,
+        filters,
+        keys,
+        _sums("energy_kwh", "facility_energy_kwh"),
+        order="facility_energy_kwh DESC NULLS LAST",
+        having="sum(energy_kwh) > 0",
+    )
 
 
 def location_factors(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Each location-based factor used per region: zone, value, source, year, fallback, and what it covered."""
-    keys = ["provider", "coalesce(region_id, 'unknown') AS region", "grid_zone", "location_factor_zone",
-            "location_factor_g_per_kwh", "location_factor_source", "location_factor_basis", "location_factor_year",
-            "location_factor_fallback", "location_hourly"]
-    values = [*_sums("facility_energy_kwh", "location_kgco2e"),
-              "1000 * sum(location_kgco2e) / nullif(sum(facility_energy_kwh), 0) AS effective_g_per_kwh"]
-    return _provenance(con, filters, keys, values, order="facility_energy_kwh DESC NULLS LAST",
-                    having="sum(facility_energy_kwh) > 0")
+    keys = [
+        "provider",
+        "coalesce(region_id, 'unknown') AS region",
+        "grid_zone",
+        "location_factor_zone",
+        "location_factor_g_per_kwh",
+        "location_factor_source",
+        "location_factor_basis",
+        "location_factor_year",
+        "location_factor_fallback",
+        "location_hourly",
+    ]
+    values = [
+        *_sums("facility_energy_kwh", "location_kgco2e"),
+        "1000 * sum(location_kgco2e) / nullif(sum(facility_energy_kwh), 0) AS effective_g_per_kwh",
+    ]
+    return _provenance(
+        con,
+        filters,
+        keys,
+        values,
+        order="facility_energy_kwh DESC NULLS LAST",
+        having="sum(facility_energy_kwh) > 0",
+    )
 
 
 def market_methods(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """How the market-based figure was made (instruments, residual mix, location fallback), by region."""
     keys = ["provider", "coalesce(region_id, 'unknown') AS region", "market_method", "market_factor_source"]
-    values = [*_sums("facility_energy_kwh", "instrument_covered_kwh", "market_kgco2e"),
-              "1000 * sum(market_kgco2e) / nullif(sum(facility_energy_kwh), 0) AS effective_g_per_kwh"]
-    return _provenance(con, filters, keys, values, order="facility_energy_kwh DESC NULLS LAST",
-                    having="sum(facility_energy_kwh) > 0")
+    values = [
+        *_sums("facility_energy_kwh", "instrument_covered_kwh", "market_kgco2e"),
+        "1000 * sum(market_kgco2e) / nullif(sum(facility_energy_kwh), 0) AS effective_g_per_kwh",
+    ]
+    return _provenance(
+        con,
+        filters,
+        keys,
+        values,
+        order="facility_energy_kwh DESC NULLS LAST",
+        having="sum(facility_energy_kwh) > 0",
+    )
 
 
 def instruments_applied(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Contractual instruments that covered energy in the filtered scope, with the energy they covered."""
     table, col = _table("provenance", filters)
     query, params = _grouped_sql(
-        table, filters, ["instrument_ids"], _sums("instrument_covered_kwh", "facility_energy_kwh"),
-        having="instrument_ids IS NOT NULL AND sum(instrument_covered_kwh) > 0", date_column=col,
+        table,
+        filters,
+        ["instrument_ids"],
+        _sums("instrument_covered_kwh", "facility_energy_kwh"),
+        having="instrument_ids IS NOT NULL AND sum(instrument_covered_kwh) > 0",
+        date_column=col,
     )
     return con.execute(sql("aggregates/instruments_applied").format(inner=query), params).df()
 
@@ -291,28 +373,52 @@ def instruments_applied(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.
 def method_shares(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Rows (billing and telemetry), IT energy and usage cost per estimation method (measured, modelled,
     spend-based, none)."""
-    values = [*_sums("footprint_rows", "energy_kwh", "measured_energy_kwh", "spend_based_energy_kwh"),
-              _money("usage_cost"), _money("estimated_usage_cost")]
+    values = [
+        *_sums("footprint_rows", "energy_kwh", "measured_energy_kwh", "spend_based_energy_kwh"),
+        _money("usage_cost"),
+        _money("estimated_usage_cost"),
+    ]
     return _provenance(con, filters, ["method", "billing_currency"], values)
 
 
 def unmodelled_usage(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 200) -> pd.DataFrame:
     """Usage no coefficient covers (unknown SKUs), largest cost first, with why and the spend-based energy."""
-    keys = ["provider", "coalesce(service_name, 'unknown') AS service", "coalesce(usage_type, 'unknown') AS usage_type",
-            "usage_unit", "method", "not_modelled_reason", "billing_currency"]
+    keys = [
+        "provider",
+        "coalesce(service_name, 'unknown') AS service",
+        "coalesce(usage_type, 'unknown') AS usage_type",
+        "usage_unit",
+        "method",
+        "not_modelled_reason",
+        "billing_currency",
+    ]
     values = [*_sums("line_items", "spend_based_energy_kwh"), _money("usage_cost")]
-    query, params = _grouped_sql("agg_unmodelled_day", filters, keys, values, order="usage_cost DESC NULLS LAST, 1")
+    query, params = _grouped_sql(
+        "agg_unmodelled_day", filters, keys, values, order="usage_cost DESC NULLS LAST, 1"
+    )
     return con.execute(f"{query} LIMIT ?", [*params, int(limit)]).df()
 
 
 def unattributed_spend(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Cost and energy that no rule gave a team or a model, by provider and service."""
-    keys = ["provider", "coalesce(service_name, 'unknown') AS service",
-            "CASE WHEN team = 'unattributed' AND model = 'unattributed' THEN 'team and model' "
-            "WHEN team = 'unattributed' THEN 'team' ELSE 'model' END AS missing", "billing_currency"]
+    keys = [
+        "provider",
+        "coalesce(service_name, 'unknown') AS service",
+        "CASE WHEN team = 'unattributed' AND model = 'unattributed' THEN 'team and model' "
+        "WHEN team = 'unattributed' THEN 'team' ELSE 'model' END AS missing",
+        "billing_currency",
+    ]
     table, col = _table("footprint", filters)
-    return _grouped(con, table, filters, keys, [*_sums("energy_kwh"), _money()], date_column=col,
-                    order="billed_cost DESC NULLS LAST, 1", also="team = 'unattributed' OR model = 'unattributed'")
+    return _grouped(
+        con,
+        table,
+        filters,
+        keys,
+        [*_sums("energy_kwh"), _money()],
+        date_column=col,
+        order="billed_cost DESC NULLS LAST, 1",
+        also="team = 'unattributed' OR model = 'unattributed'",
+    )
 
 
 # ---------------------------------------------------------------------------------------------- telemetry
@@ -320,27 +426,50 @@ def unattributed_spend(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.D
 
 def telemetry_devices(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Measured energy, covered hours and average power per host and GPU."""
-    keys = ["host", "gpu", "coalesce(accelerator_model, 'unknown') AS accelerator", "team", "model", "workload"]
-    values = ["sum(energy_kwh) AS energy_kwh", "sum(covered_s) / 3600 AS covered_h",
-              "3600000 * sum(energy_kwh) / nullif(sum(covered_s), 0) AS avg_power_w", "string_agg(DISTINCT method, ', ') AS method"]
+    keys = [
+        "host",
+        "gpu",
+        "coalesce(accelerator_model, 'unknown') AS accelerator",
+        "team",
+        "model",
+        "workload",
+    ]
+    values = [
+        "sum(energy_kwh) AS energy_kwh",
+        "sum(covered_s) / 3600 AS covered_h",
+        "3600000 * sum(energy_kwh) / nullif(sum(covered_s), 0) AS avg_power_w",
+        "string_agg(DISTINCT method, ', ') AS method",
+    ]
     return _grouped(con, "agg_telemetry_hour", filters, keys, values, order="energy_kwh DESC, 1, 2")
 
 
 def telemetry_power(con: duckdb.DuckDBPyConnection, filters: Filters, by: str = "host") -> pd.DataFrame:
     """Average measured power per hour, per host (all its GPUs) or per device ('host / gpu')."""
     key = {"host": "host", "device": "host || ' / GPU ' || gpu"}[by]
-    values = ["3600000 * sum(energy_kwh) / nullif(max(covered_s), 0) AS power_w", "sum(energy_kwh) AS energy_kwh"]
+    values = [
+        "3600000 * sum(energy_kwh) / nullif(max(covered_s), 0) AS power_w",
+        "sum(energy_kwh) AS energy_kwh",
+    ]
     return _grouped(con, "agg_telemetry_hour", filters, ["bucket_start", f"{key} AS {by}"], values)
 
 
 def reconciliation(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Measured vs modelled accelerator energy per billed resource the telemetry covered."""
-    values = ["string_agg(DISTINCT model, ', ') AS model",
-              *_sums("billed_device_hours", "measured_device_hours", "measured_energy_kwh", "modelled_same_hours_kwh",
-                     "modelled_row_accelerator_energy_kwh"),
-              "CASE WHEN sum(modelled_same_hours_kwh) > 0 THEN sum(measured_energy_kwh) / sum(modelled_same_hours_kwh) "
-              "END AS measured_to_modelled"]
-    return _grouped(con, "agg_reconciliation_day", filters, ["resource_id"], values, order="measured_energy_kwh DESC, 1")
+    values = [
+        "string_agg(DISTINCT model, ', ') AS model",
+        *_sums(
+            "billed_device_hours",
+            "measured_device_hours",
+            "measured_energy_kwh",
+            "modelled_same_hours_kwh",
+            "modelled_row_accelerator_energy_kwh",
+        ),
+        "CASE WHEN sum(modelled_same_hours_kwh) > 0 THEN sum(measured_energy_kwh) / sum(modelled_same_hours_kwh) "
+        "END AS measured_to_modelled",
+    ]
+    return _grouped(
+        con, "agg_reconciliation_day", filters, ["resource_id"], values, order="measured_energy_kwh DESC, 1"
+    )
 
 
 def batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

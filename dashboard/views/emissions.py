@@ -37,20 +37,32 @@ for col, m in zip(cols, (LOCATION, MARKET), strict=True):
     components.kpi(col, m.label, text, detail)
 st.caption(f"Scope label: emissions {components.SCOPE_LABELS[components.scope_label()]}.")
 
-both = [Measure(LOCATION.column, "Location-based", "co2e", colour=SERIES_COLOURS["location"]),
-        Measure(MARKET.column, "Market-based", "co2e", colour=SERIES_COLOURS["market"])]
+both = [
+    Measure(LOCATION.column, "Location-based", "co2e", colour=SERIES_COLOURS["location"]),
+    Measure(MARKET.column, "Market-based", "co2e", colour=SERIES_COLOURS["market"]),
+]
 
 st.subheader("By region")
-regions = data.query("totals", f, by=["region"],
-                     metrics=[f"{m.column}{s}" for m in (LOCATION, MARKET) for s in ("", "_low", "_high")])
+regions = data.query(
+    "totals",
+    f,
+    by=["region"],
+    metrics=[f"{m.column}{s}" for m in (LOCATION, MARKET) for s in ("", "_low", "_high")],
+)
 regions = regions[regions[LOCATION.column].fillna(0) + regions[MARKET.column].fillna(0) > 0]
 regions = regions.sort_values(LOCATION.column, ascending=False).head(20)
 errors = {m.column: components.range_columns(regions, m.column) for m in both}
 errors = {c: pair for c, pair in errors.items() if pair[0]}
 components.chart(
     regions[["region", LOCATION.column, MARKET.column, *[c for pair in errors.values() for c in pair]]],
-    lambda d: charts.side_by_side(d, "region", both, "Location- vs market-based emissions by region (largest 20)",
-                                  value_label="Emissions", errors=errors),
+    lambda d: charts.side_by_side(
+        d,
+        "region",
+        both,
+        "Location- vs market-based emissions by region (largest 20)",
+        value_label="Emissions",
+        errors=errors,
+    ),
     name="emissions-by-region",
 )
 
@@ -59,8 +71,14 @@ grain = st.selectbox("Period", ["month", "week", "day"], key="em-grain")
 over_time = data.query("totals", f, grain=grain, metrics=[LOCATION.column, MARKET.column])
 components.chart(
     over_time[["period", LOCATION.column, MARKET.column]],
-    lambda d: charts.lines(d, "period", both, f"Location- vs market-based emissions per {grain}",
-                           x_label=grain.capitalize(), value_label="Emissions"),
+    lambda d: charts.lines(
+        d,
+        "period",
+        both,
+        f"Location- vs market-based emissions per {grain}",
+        x_label=grain.capitalize(),
+        value_label="Emissions",
+    ),
     name="emissions-over-time",
 )
 
@@ -80,8 +98,10 @@ components.table(
 )
 
 st.subheader("Market-based method")
-st.caption("How each region's market-based figure was made. `location_fallback` means no instrument and no "
-           "residual-mix factor was available, so the location-based factor stands in.")
+st.caption(
+    "How each region's market-based figure was made. `location_fallback` means no instrument and no "
+    "residual-mix factor was available, so the location-based factor stands in."
+)
 components.table(
     data.query("market_methods", f),
     name="market-methods",
@@ -92,7 +112,7 @@ components.table(
     data.query("instruments_applied", f),
     name="instruments-applied",
     empty="No contractual instrument covers energy in this scope. Load PPAs, certificates or green tariffs "
-          "on the Upload page to apply them.",
+    "on the Upload page to apply them.",
     column_config={
         "factor_g_per_kwh": components.number_column("Factor (gCO2e/kWh)", 1),
         "facility_energy_kwh": components.number_column("Facility energy of those rows (kWh)", 1),

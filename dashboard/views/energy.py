@@ -24,8 +24,9 @@ if not k["footprint_rows"]:
     st.info(components.EMPTY_FILTERS)
     st.stop()
 cols = st.columns(3)
-for col, (label, column) in zip(cols[:2], [("IT energy", "energy_kwh"), ("Facility energy", "facility_energy_kwh")],
-                                strict=True):
+for col, (label, column) in zip(
+    cols[:2], [("IT energy", "energy_kwh"), ("Facility energy", "facility_energy_kwh")], strict=True
+):
     text, detail = components.with_range(k, column, "energy")
     components.kpi(col, label, text, detail)
 ratio = (k.get("facility_energy_kwh") or 0) / k["energy_kwh"] if k.get("energy_kwh") else None
@@ -33,25 +34,38 @@ components.kpi(cols[2], "Average PUE applied", units.pue(ratio), "facility energ
 
 IT = Measure("energy_kwh", "IT energy", "energy", colour=SERIES_COLOURS["it"])
 FACILITY = Measure("facility_energy_kwh", "Facility energy", "energy", colour=SERIES_COLOURS["facility"])
-errors = {"energy_kwh": ("energy_kwh_low", "energy_kwh_high"),
-          "facility_energy_kwh": ("facility_energy_kwh_low", "facility_energy_kwh_high")}
+errors = {
+    "energy_kwh": ("energy_kwh_low", "energy_kwh_high"),
+    "facility_energy_kwh": ("facility_energy_kwh_low", "facility_energy_kwh_high"),
+}
 
 for dim, heading in (("provider", "By provider"), ("region", "By region")):
     st.subheader(heading)
-    table = data.query("totals", f, by=[dim], metrics=[c for pair in errors.items() for c in (pair[0], *pair[1])])
-    table = table[table["energy_kwh"].fillna(0) > 0].sort_values("facility_energy_kwh", ascending=False).head(20)
+    table = data.query(
+        "totals", f, by=[dim], metrics=[c for pair in errors.items() for c in (pair[0], *pair[1])]
+    )
+    table = (
+        table[table["energy_kwh"].fillna(0) > 0].sort_values("facility_energy_kwh", ascending=False).head(20)
+    )
     present = {c: pair for c, pair in errors.items() if all(x in table for x in pair)}
     shown = [dim, "energy_kwh", "facility_energy_kwh", *[c for pair in present.values() for c in pair]]
     components.chart(
         table[shown],
         lambda d, dim=dim, present=present: charts.side_by_side(
-            d, dim, [IT, FACILITY], f"IT vs facility energy by {dim}" + (" (largest 20)" if dim == "region" else ""),
-            value_label="Energy", errors=present),
+            d,
+            dim,
+            [IT, FACILITY],
+            f"IT vs facility energy by {dim}" + (" (largest 20)" if dim == "region" else ""),
+            value_label="Energy",
+            errors=present,
+        ),
         name=f"energy-by-{dim}",
     )
 
 st.subheader("PUE values used")
-st.caption("Per provider, region and year, with the published source; a user override shows its file as source.")
+st.caption(
+    "Per provider, region and year, with the published source; a user override shows its file as source."
+)
 pue = data.query("pue_used", f)
 components.table(
     pue,

@@ -40,39 +40,67 @@ if not k["footprint_rows"]:
 
 st.subheader("Data quality")
 cols = st.columns(3)
-components.kpi(cols[0], "Coverage", units.percent(k.get("coverage")), "share of usage cost with an energy estimate")
-components.kpi(cols[1], "Measured share", units.percent(k.get("measured_share")), "share of IT energy from telemetry")
+components.kpi(
+    cols[0], "Coverage", units.percent(k.get("coverage")), "share of usage cost with an energy estimate"
+)
+components.kpi(
+    cols[1], "Measured share", units.percent(k.get("measured_share")), "share of IT energy from telemetry"
+)
 unattributed = data.query("unattributed_spend", f)
 components.kpi(
-    cols[2], "Unattributed spend",
-    units.money_by_currency(unattributed.groupby("billing_currency")["billed_cost"].sum().to_dict()
-                            if not unattributed.empty else {}),
+    cols[2],
+    "Unattributed spend",
+    units.money_by_currency(
+        unattributed.groupby("billing_currency")["billed_cost"].sum().to_dict()
+        if not unattributed.empty
+        else {}
+    ),
     "cost without a team or a model",
 )
 
 st.markdown("**How each part of the footprint was estimated**")
-st.caption("measured: telemetry; modelled: coefficients; spend_based: no coefficient, a separate cost-based "
-           "estimate; none: nothing to estimate from. Usage cost per method, in each billing currency.")
+st.caption(
+    "measured: telemetry; modelled: coefficients; spend_based: no coefficient, a separate cost-based "
+    "estimate; none: nothing to estimate from. Usage cost per method, in each billing currency."
+)
 methods = data.query("method_shares", f)
 for currency, part in methods.groupby("billing_currency"):
     cost = Measure("usage_cost", "Usage cost", "money", currency=str(currency))
     components.chart(
         part[part["usage_cost"].fillna(0) != 0][["method", "usage_cost", "footprint_rows", "energy_kwh"]],
-        lambda d, cost=cost, c=currency: charts.breakdown(d, "method", cost, f"Usage cost by estimation method ({c})",
-                                                          dim_label="Method"),
+        lambda d, cost=cost, c=currency: charts.breakdown(
+            d, "method", cost, f"Usage cost by estimation method ({c})", dim_label="Method"
+        ),
         name=f"usage-cost-by-method-{currency}",
         empty=f"No usage cost in {currency} in this scope.",
     )
-components.table(methods, name="estimation-methods", column_config={
-    "estimated_usage_cost": components.number_column("Usage cost with an estimate", 2)})
+components.table(
+    methods,
+    name="estimation-methods",
+    column_config={"estimated_usage_cost": components.number_column("Usage cost with an estimate", 2)},
+)
 
 st.markdown("**Unknown SKUs: usage without an energy estimate, largest cost first**")
-st.caption("Map these (instance catalog, coefficients) to raise coverage. The spend-based energy is a separate, "
-           "labelled method and never part of the modelled figures.")
+st.caption(
+    "Map these (instance catalog, coefficients) to raise coverage. The spend-based energy is a separate, "
+    "labelled method and never part of the modelled figures."
+)
 unknown = data.query("unmodelled_usage", f)
 components.table(
-    unknown[["provider", "service", "usage_type", "usage_cost", "billing_currency", "line_items", "not_modelled_reason",
-             "usage_unit", "method", "spend_based_energy_kwh"]],
+    unknown[
+        [
+            "provider",
+            "service",
+            "usage_type",
+            "usage_cost",
+            "billing_currency",
+            "line_items",
+            "not_modelled_reason",
+            "usage_unit",
+            "method",
+            "spend_based_energy_kwh",
+        ]
+    ],
     name="unknown-skus",
     empty="Every usage line item in this scope has an energy estimate.",
 )

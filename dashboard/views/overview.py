@@ -26,10 +26,15 @@ components.headline_cards(k)
 st.subheader("Trend")
 MEASURES = components.TREND_MEASURES
 choice_default = "IT energy"
-metric = st.segmented_control(
-    "Show", list(MEASURES) + ["Cost"], key="ov-metric",
-    default=filters.url_choice("metric", [*MEASURES, "Cost"], choice_default),
-) or choice_default
+metric = (
+    st.segmented_control(
+        "Show",
+        list(MEASURES) + ["Cost"],
+        key="ov-metric",
+        default=filters.url_choice("metric", [*MEASURES, "Cost"], choice_default),
+    )
+    or choice_default
+)
 filters.remember_choice("metric", metric, choice_default)
 left, right, _ = st.columns([2, 2, 3])
 colour_by = left.selectbox("Colour by", ["provider", "workload", "team", "model", "region"], key="ov-colour")
@@ -40,8 +45,14 @@ if metric == "Cost":
     for currency, part in cost.groupby("billing_currency"):
         m = Measure("billed_cost", "Billed cost", "money", currency=str(currency))
         components.chart(
-            part, lambda d, m=m, c=currency: charts.trend(d, m, f"Billed cost per {grain} by {colour_by} ({c})",
-                                                          colour_by=colour_by, period_label=grain.capitalize()),
+            part,
+            lambda d, m=m, c=currency: charts.trend(
+                d,
+                m,
+                f"Billed cost per {grain} by {colour_by} ({c})",
+                colour_by=colour_by,
+                period_label=grain.capitalize(),
+            ),
             name=f"cost-trend-{currency}",
         )
     if cost.empty:
@@ -51,8 +62,9 @@ else:
     series = data.query("totals", f, by=[colour_by], grain=grain, metrics=[m.column])
     components.chart(
         series[["period", colour_by, m.column]],
-        lambda d: charts.trend(d, m, f"{metric} per {grain} by {colour_by}", colour_by=colour_by,
-                               period_label=grain.capitalize()),
+        lambda d: charts.trend(
+            d, m, f"{metric} per {grain} by {colour_by}", colour_by=colour_by, period_label=grain.capitalize()
+        ),
         name=f"trend-{metric}",
     )
 

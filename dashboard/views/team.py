@@ -25,10 +25,15 @@ if len(f.team) == 1:
     team = f.team[0]
 else:
     by_team = data.query("totals", replace(f, team=[]), by=["team"], metrics=["energy_kwh"])
-    ranked = by_team.sort_values("energy_kwh", ascending=False)["team"].tolist() if not by_team.empty else teams
+    ranked = (
+        by_team.sort_values("energy_kwh", ascending=False)["team"].tolist() if not by_team.empty else teams
+    )
     team = ranked[0] if ranked else teams[0]
 picked = st.selectbox(
-    "Team", teams, index=teams.index(team), key="team-picker",
+    "Team",
+    teams,
+    index=teams.index(team),
+    key="team-picker",
     help="Sets the sidebar's team filter; share the link to land on this team.",
     on_change=lambda: filters.set_team(st.session_state["team-picker"]),
 )
@@ -43,12 +48,26 @@ components.headline_cards(k)
 
 energy = Measure("energy_kwh", "IT energy", "energy")
 st.subheader(f"Models of {picked}")
-by_model = data.query("totals", scope, by=["model", "workload"], metrics=[
-    "energy_kwh", "facility_energy_kwh", "scope2_location_kgco2e", "scope2_market_kgco2e"])
+by_model = data.query(
+    "totals",
+    scope,
+    by=["model", "workload"],
+    metrics=["energy_kwh", "facility_energy_kwh", "scope2_location_kgco2e", "scope2_market_kgco2e"],
+)
 components.chart(
-    by_model[["model", "workload", "energy_kwh", "facility_energy_kwh", "scope2_location_kgco2e",
-              "scope2_market_kgco2e"]],
-    lambda d: charts.stacked_bars(d, "model", "workload", energy, f"IT energy of {picked}'s models by workload"),
+    by_model[
+        [
+            "model",
+            "workload",
+            "energy_kwh",
+            "facility_energy_kwh",
+            "scope2_location_kgco2e",
+            "scope2_market_kgco2e",
+        ]
+    ],
+    lambda d: charts.stacked_bars(
+        d, "model", "workload", energy, f"IT energy of {picked}'s models by workload"
+    ),
     name=f"team-{picked}-models",
 )
 
@@ -68,8 +87,14 @@ else:
     this, prev = mom["this_month"].iloc[0], mom["previous_month"].iloc[0]
     last_day = scope.until or data.options()["last_day"]
     st.caption(f"IT energy in {components.month_span(this, last_day)} against {prev:%B %Y}.")
-    shown = mom.rename(columns={"grp": "model", "current_value": "energy_kwh_this_month",
-                                "previous_value": "energy_kwh_previous_month", "change": "change_kwh"})
+    shown = mom.rename(
+        columns={
+            "grp": "model",
+            "current_value": "energy_kwh_this_month",
+            "previous_value": "energy_kwh_previous_month",
+            "change": "change_kwh",
+        }
+    )
     shown["change_pct"] = shown.pop("change_share") * 100
     components.table(
         shown[["model", "energy_kwh_this_month", "energy_kwh_previous_month", "change_kwh", "change_pct"]],

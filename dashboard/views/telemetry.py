@@ -29,52 +29,84 @@ st.markdown(
 
 devices = data.query("telemetry_devices", f)
 if devices.empty:
-    st.info("No GPU telemetry in this scope. Upload nvidia-smi logs, DCGM exporter metrics or CodeCarbon "
-            "files on the Upload page.")
+    st.info(
+        "No GPU telemetry in this scope. Upload nvidia-smi logs, DCGM exporter metrics or CodeCarbon "
+        "files on the Upload page."
+    )
 else:
     cols = st.columns(3)
-    components.kpi(cols[0], "Measured GPU energy", units.energy(devices["energy_kwh"].sum()), "IT energy, PUE not applied")
-    components.kpi(cols[1], "Devices", units.number(len(devices), 0), f"on {devices['host'].nunique():,} hosts")
-    components.kpi(cols[2], "Device-hours covered", f"{units.number(devices['covered_h'].sum())} h",
-                   "hours with samples, summed over devices")
+    components.kpi(
+        cols[0],
+        "Measured GPU energy",
+        units.energy(devices["energy_kwh"].sum()),
+        "IT energy, PUE not applied",
+    )
+    components.kpi(
+        cols[1], "Devices", units.number(len(devices), 0), f"on {devices['host'].nunique():,} hosts"
+    )
+    components.kpi(
+        cols[2],
+        "Device-hours covered",
+        f"{units.number(devices['covered_h'].sum())} h",
+        "hours with samples, summed over devices",
+    )
 
     st.subheader("Measured power over time")
     by = st.segmented_control("Per", ["host", "device"], default="host", key="tm-by") or "host"
     power = data.query("telemetry_power", f, by=by)
     components.chart(
         power,
-        lambda d: charts.power_lines(d, Measure("power_w", "Average power", "power"),
-                                     f"Average measured GPU power per hour and {by}", x="bucket_start", colour_by=by),
+        lambda d: charts.power_lines(
+            d,
+            Measure("power_w", "Average power", "power"),
+            f"Average measured GPU power per hour and {by}",
+            x="bucket_start",
+            colour_by=by,
+        ),
         name=f"telemetry-power-{by}",
     )
 
     st.subheader("Energy per device")
     components.chart(
         devices.assign(device=devices["host"] + " / GPU " + devices["gpu"].astype(str)),
-        lambda d: charts.breakdown(d, "device", Measure("energy_kwh", "Measured energy", "energy"),
-                                   "Measured GPU energy per device (largest 15)", dim_label="Host / GPU"),
+        lambda d: charts.breakdown(
+            d,
+            "device",
+            Measure("energy_kwh", "Measured energy", "energy"),
+            "Measured GPU energy per device (largest 15)",
+            dim_label="Host / GPU",
+        ),
         name="telemetry-energy-per-device",
         download=devices,
     )
 
 st.subheader("Measured vs modelled")
-st.caption("Billed resources the telemetry covered (matched by instance or host and time): the accelerator "
-           "energy the model would have given, and what was measured instead.")
+st.caption(
+    "Billed resources the telemetry covered (matched by instance or host and time): the accelerator "
+    "energy the model would have given, and what was measured instead."
+)
 recon = data.query("reconciliation", f)
 components.chart(
     recon,
-    lambda d: charts.scatter_vs(d, Measure("measured_energy_kwh", "Measured", "energy"),
-                                Measure("modelled_same_hours_kwh", "Modelled for the same device-hours", "energy"),
-                                "resource_id", "Measured vs modelled accelerator energy per resource"),
+    lambda d: charts.scatter_vs(
+        d,
+        Measure("measured_energy_kwh", "Measured", "energy"),
+        Measure("modelled_same_hours_kwh", "Modelled for the same device-hours", "energy"),
+        "resource_id",
+        "Measured vs modelled accelerator energy per resource",
+    ),
     name="measured-vs-modelled",
     empty="No billed resource in this scope is covered by telemetry, so there is nothing to reconcile.",
 )
 if not recon.empty:
-    st.caption("Modelled energy is compared for the device-hours the telemetry covered; the whole billed row's "
-               "modelled energy is given beside it. A ratio below 1 means the GPUs drew less than the model's "
-               "utilisation assumption.")
+    st.caption(
+        "Modelled energy is compared for the device-hours the telemetry covered; the whole billed row's "
+        "modelled energy is given beside it. A ratio below 1 means the GPUs drew less than the model's "
+        "utilisation assumption."
+    )
     components.table(
-        recon, name="reconciliation-table",
+        recon,
+        name="reconciliation-table",
         column_config={
             "billed_device_hours": components.number_column("Device-hours billed (h)", 1),
             "measured_device_hours": components.number_column("Device-hours measured (h)", 1),

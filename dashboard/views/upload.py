@@ -31,7 +31,9 @@ st.caption(
 
 generation = st.session_state.setdefault("upload_generation", 0)
 uploads = st.file_uploader(
-    "Billing, telemetry or reference files", accept_multiple_files=True, key=f"uploader-{generation}",
+    "Billing, telemetry or reference files",
+    accept_multiple_files=True,
+    key=f"uploader-{generation}",
     help="Several files at once; the same file loaded twice is recognised and skipped.",
 )
 
@@ -42,9 +44,14 @@ with st.expander("Attribution for telemetry files that do not say whose work the
         name: cols[i].text_input(name.capitalize(), key=f"upload-opt-{name}").strip()
         for i, name in enumerate(("team", "model", "workload", "job", "host"))
     }
-    options["currency"] = st.text_input(
-        "Invoice currency for FOCUS files without a BillingCurrency column (e.g. USD)", key="upload-opt-currency"
-    ).strip().upper()
+    options["currency"] = (
+        st.text_input(
+            "Invoice currency for FOCUS files without a BillingCurrency column (e.g. USD)",
+            key="upload-opt-currency",
+        )
+        .strip()
+        .upper()
+    )
     options = {k: v for k, v in options.items() if v}
 
 
@@ -68,16 +75,21 @@ for upload in uploads or []:
             ready.append((upload, chosen))
             st.markdown(
                 f"**{upload.name}**: {info['format_label']} ({info['kind']}), "
-                f"{units.number(info['size_bytes'] / 1e6)} MB" + (f", {info['compression']}" if info.get("compression") else "")
+                f"{units.number(info['size_bytes'] / 1e6)} MB"
+                + (f", {info['compression']}" if info.get("compression") else "")
             )
             columns = info.get("columns") or []
-            st.caption(f"{len(columns)} columns: " + ", ".join(columns[:15]) + (" ..." if len(columns) > 15 else ""))
+            st.caption(
+                f"{len(columns)} columns: " + ", ".join(columns[:15]) + (" ..." if len(columns) > 15 else "")
+            )
             if info.get("sample_lines"):
                 st.code("\n".join(info["sample_lines"]), language=None, wrap_lines=False)
         if data.is_rules_file(upload.name):
             continue
         st.selectbox(
-            "Read as", [None, *formats], key=f"format-{upload.file_id}",
+            "Read as",
+            [None, *formats],
+            key=f"format-{upload.file_id}",
             format_func=lambda v: "detect from the header" if v is None else formats[v],
             help="Override detection when a file is not recognised or recognised as the wrong format.",
         )
@@ -86,11 +98,15 @@ if uploads:
     skipped = len(uploads) - len(ready)
     label = f"Load {len(ready)} file{'s' if len(ready) != 1 else ''}"
     if skipped:
-        st.warning(f"{skipped} file{'s' if skipped != 1 else ''} cannot be loaded (see above) and will be left out.")
+        st.warning(
+            f"{skipped} file{'s' if skipped != 1 else ''} cannot be loaded (see above) and will be left out."
+        )
     if st.button(label, type="primary", disabled=not ready):
         bar = st.progress(0.0, text="Starting")
         results, refresh_error = data.ingest_uploads(
-            [(u.name, u, format_id) for u, format_id in ready], options, progress=lambda text, done: bar.progress(min(done, 1.0), text=text)
+            [(u.name, u, format_id) for u, format_id in ready],
+            options,
+            progress=lambda text, done: bar.progress(min(done, 1.0), text=text),
         )
         st.session_state["upload_results"] = ([r.as_dict() for r in results], refresh_error)
         st.session_state["upload_previews"] = {}
@@ -110,16 +126,18 @@ def _result_rows(results: list[dict]) -> pd.DataFrame:
             outcome = f"already loaded as batch {r['duplicate_of']}: nothing changed"
         else:
             outcome = f"error: {r['error']}"
-        rows.append({
-            "file": r["file_name"],
-            "result": outcome,
-            "format": r.get("format_label") or r.get("format_id") or "",
-            "rows read": r["rows_read"],
-            "rows loaded": r["rows_loaded"],
-            "rows skipped": skipped,
-            "skipped because": "; ".join(f"{k}: {v:,}" for k, v in sorted(r["skipped"].items())),
-            "warnings": "; ".join(r.get("warnings") or []),
-        })
+        rows.append(
+            {
+                "file": r["file_name"],
+                "result": outcome,
+                "format": r.get("format_label") or r.get("format_id") or "",
+                "rows read": r["rows_read"],
+                "rows loaded": r["rows_loaded"],
+                "rows skipped": skipped,
+                "skipped because": "; ".join(f"{k}: {v:,}" for k, v in sorted(r["skipped"].items())),
+                "warnings": "; ".join(r.get("warnings") or []),
+            }
+        )
     return pd.DataFrame(rows)
 
 

@@ -47,7 +47,9 @@ def filter_cases(db: Path) -> list[Filters]:
     cases.append(Filters(workload=o["workload"][:1], model=o["model"][-1:]))
     # whole calendar months: read from the month rollup, which must agree with the line items too
     second = (o["first_day"].replace(day=1) + timedelta(days=32)).replace(day=1)
-    cases.append(Filters(since=second, until=(second + timedelta(days=62)).replace(day=1) - timedelta(days=1)))
+    cases.append(
+        Filters(since=second, until=(second + timedelta(days=62)).replace(day=1) - timedelta(days=1))
+    )
     cases.append(Filters(since=date(1999, 1, 1), until=date(1999, 1, 31)))  # nothing
     return cases
 
@@ -77,7 +79,9 @@ def test_total_cost_equals_the_raw_export(focus_db: Path):
     with connection(focus_db, read_only=True) as con:
         got = aggregates.costs(con, Filters())
     # DuckDB sums DECIMAL(38,18) exactly; both sides are that exact sum, rounded once to a float
-    assert {r.billing_currency: r.billed_cost for r in got.itertuples()} == {k: float(v) for k, v in expected.items()}
+    assert {r.billing_currency: r.billed_cost for r in got.itertuples()} == {
+        k: float(v) for k, v in expected.items()
+    }
 
 
 def test_monthly_series_add_up_to_the_total(demo_db: Path):
@@ -148,7 +152,9 @@ def test_reconciliation_is_the_telemetry_modules_reconciliation(demo_db: Path):
     for t in theirs:
         row = got[t["resource"]]
         assert row["measured_energy_kwh"] == pytest.approx(t["measured_accelerator_energy_kwh"], rel=1e-12)
-        assert row["modelled_same_hours_kwh"] == pytest.approx(t["modelled_accelerator_energy_kwh"], rel=1e-12)
+        assert row["modelled_same_hours_kwh"] == pytest.approx(
+            t["modelled_accelerator_energy_kwh"], rel=1e-12
+        )
         assert row["measured_to_modelled"] == pytest.approx(t["measured_to_modelled_ratio"], rel=1e-12)
 
 
@@ -163,7 +169,8 @@ def test_instruments_applied_carry_the_energy_they_covered(demo_db: Path):
             pattern = "^" + "; ".join(f"{i} \\([a-z_]+, [0-9.]+%\\)" for i in ids) + "$"
             covered = con.execute(
                 "SELECT sum(facility_energy_kwh * instrument_share) FROM footprint_items "
-                "WHERE regexp_matches(instrument_ids, ?)", [pattern]
+                "WHERE regexp_matches(instrument_ids, ?)",
+                [pattern],
             ).fetchone()[0]
             assert row.instrument_covered_kwh == pytest.approx(covered, rel=1e-9)
     assert len(applied) >= 1, "the demo applies contractual instruments"

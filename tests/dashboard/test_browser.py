@@ -31,7 +31,12 @@ from footprint.store import connection
 pytestmark = [pytest.mark.browser, pytest.mark.shared, pytest.mark.slow]
 
 CHROMIUM = os.environ.get("FOOTPRINT_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
 FOCUS = SAMPLE_EXPORTS / "focus" / "focus-1.0_finops-foundation_sample_1000.csv"
 TIMEOUT_MS = 60_000
 expect.set_options(timeout=TIMEOUT_MS)  # a page's first run on a shared 2-core machine can take a while
@@ -48,9 +53,25 @@ def app_url(app_db: Path, tmp_path: Path) -> Iterator[str]:
     port = _free_port()
     log = open(tmp_path / "streamlit.log", "wb")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard" / "app.py"), "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=REPO, env={**os.environ, "FOOTPRINT_DB": str(app_db)}, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(REPO / "dashboard" / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=REPO,
+        env={**os.environ, "FOOTPRINT_DB": str(app_db)},
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 60
@@ -73,7 +94,9 @@ def app_url(app_db: Path, tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (`make browser`) to run the browser tests")
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's chromium (`make browser`) to run the browser tests"
+        )
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
@@ -86,7 +109,9 @@ def _summary(db: Path, f: Filters) -> dict:
 
 
 def _card(page: Page, label: str):  # type: ignore[no-untyped-def]
-    return page.locator("[data-testid=stMetric]").filter(has_text=label).locator("[data-testid=stMetricValue]")
+    return (
+        page.locator("[data-testid=stMetric]").filter(has_text=label).locator("[data-testid=stMetricValue]")
+    )
 
 
 def _nav(page: Page, title: str) -> None:
@@ -153,4 +178,7 @@ def test_upload_browse_and_download(app_url: str, app_db: Path, browser: Browser
 
 def _models_of(db: Path, team: str) -> list[str]:
     with connection(db, read_only=True) as con:
-        return [r[0] for r in con.execute("SELECT DISTINCT model FROM v_footprint WHERE team = ?", [team]).fetchall()]
+        return [
+            r[0]
+            for r in con.execute("SELECT DISTINCT model FROM v_footprint WHERE team = ?", [team]).fetchall()
+        ]

@@ -16,9 +16,17 @@ ENERGY = Measure("energy_kwh", "IT energy", "energy")
 
 
 def test_breakdown_scales_to_one_unit_and_labels_it():
-    df = pd.DataFrame({"provider": ["aws", "gcp", "azure"], "energy_kwh": [25_000.0, 1_500.0, 12.0],
-                       "energy_kwh_low": [20_000.0, 1_000.0, 10.0], "energy_kwh_high": [30_000.0, 2_000.0, 15.0]})
-    fig = charts.breakdown(df, "provider", ENERGY, "IT energy by provider", low="energy_kwh_low", high="energy_kwh_high")
+    df = pd.DataFrame(
+        {
+            "provider": ["aws", "gcp", "azure"],
+            "energy_kwh": [25_000.0, 1_500.0, 12.0],
+            "energy_kwh_low": [20_000.0, 1_000.0, 10.0],
+            "energy_kwh_high": [30_000.0, 2_000.0, 15.0],
+        }
+    )
+    fig = charts.breakdown(
+        df, "provider", ENERGY, "IT energy by provider", low="energy_kwh_low", high="energy_kwh_high"
+    )
     assert fig.layout.title.text == "IT energy by provider"
     assert fig.layout.xaxis.title.text == "IT energy (MWh)"
     bar = fig.data[0]
@@ -32,11 +40,13 @@ def test_breakdown_scales_to_one_unit_and_labels_it():
 
 
 def test_trend_stacks_groups_with_their_fixed_colours():
-    df = pd.DataFrame({
-        "period": [date(2025, 1, 1), date(2025, 1, 1), date(2025, 2, 1)],
-        "workload": ["training", "inference", "inference"],
-        "scope2_location_kgco2e": [3_000.0, 9_000.0, 14_000.0],
-    })
+    df = pd.DataFrame(
+        {
+            "period": [date(2025, 1, 1), date(2025, 1, 1), date(2025, 2, 1)],
+            "workload": ["training", "inference", "inference"],
+            "scope2_location_kgco2e": [3_000.0, 9_000.0, 14_000.0],
+        }
+    )
     m = Measure("scope2_location_kgco2e", "Location-based emissions", "co2e")
     fig = charts.trend(df, m, "Emissions per month", colour_by="workload")
     assert fig.layout.barmode == "stack"
@@ -56,10 +66,15 @@ def test_derived_colours_are_stable_and_the_unattributed_bucket_is_grey():
 
 
 def test_side_by_side_and_money_hover():
-    df = pd.DataFrame({"region": ["eu-west-1", "us-east-1"], "loc": [900.0, 2_000.0], "mkt": [100.0, 2_500.0]})
+    df = pd.DataFrame(
+        {"region": ["eu-west-1", "us-east-1"], "loc": [900.0, 2_000.0], "mkt": [100.0, 2_500.0]}
+    )
     fig = charts.side_by_side(
-        df, "region", [Measure("loc", "Location-based", "co2e"), Measure("mkt", "Market-based", "co2e")],
-        "Both methods", value_label="Emissions",
+        df,
+        "region",
+        [Measure("loc", "Location-based", "co2e"), Measure("mkt", "Market-based", "co2e")],
+        "Both methods",
+        value_label="Emissions",
     )
     assert fig.layout.yaxis.title.text == "Emissions (kg CO2e)"
     assert [t.name for t in fig.data] == ["Location-based", "Market-based"]
@@ -69,12 +84,21 @@ def test_side_by_side_and_money_hover():
 
 
 def test_csv_behind_a_chart_keeps_numbers_and_makes_text_inert():
-    df = pd.DataFrame({
-        "team": ["=HYPERLINK(\"http://x\")", "+1", "-cmd", "@SUM(A1)", "\tx", "research"],
-        "energy_kwh": [1.5, -2.0, 3.0, 4.0, 5.0, 6.25],
-        "period": pd.to_datetime(["2025-01-01"] * 6),
-    })
+    df = pd.DataFrame(
+        {
+            "team": ['=HYPERLINK("http://x")', "+1", "-cmd", "@SUM(A1)", "\tx", "research"],
+            "energy_kwh": [1.5, -2.0, 3.0, 4.0, 5.0, 6.25],
+            "period": pd.to_datetime(["2025-01-01"] * 6),
+        }
+    )
     rows = list(csv.DictReader(io.StringIO(csv_bytes(df).decode("utf-8"))))
-    assert [r["team"] for r in rows] == ["'=HYPERLINK(\"http://x\")", "'+1", "'-cmd", "'@SUM(A1)", "'\tx", "research"]
+    assert [r["team"] for r in rows] == [
+        '\'=HYPERLINK("http://x")',
+        "'+1",
+        "'-cmd",
+        "'@SUM(A1)",
+        "'\tx",
+        "research",
+    ]
     assert [float(r["energy_kwh"]) for r in rows] == [1.5, -2.0, 3.0, 4.0, 5.0, 6.25]
     assert rows[0]["period"] == "2025-01-01"

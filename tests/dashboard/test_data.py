@@ -66,7 +66,9 @@ def test_an_ingest_by_another_process_invalidates_cached_results(app_db: Path):
     assert data.query("kpis", Filters()) == first  # served from the cache
     cli = subprocess.run(
         [sys.executable, "-m", "footprint_cli.main", "ingest", str(FOCUS), "--db", str(app_db)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert cli.returncode == 0, cli.stderr
     again = data.query("kpis", Filters())
@@ -77,12 +79,17 @@ def test_an_ingest_by_another_process_invalidates_cached_results(app_db: Path):
 def test_reads_wait_for_a_writer_in_another_process(app_db: Path):
     hold_s = 2.0
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time; from footprint.store import connection\n"
-         "with connection(sys.argv[1]) as con:\n"
-         "    print('holding', flush=True); time.sleep(float(sys.argv[2]))\n",
-         str(app_db), str(hold_s)],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from footprint.store import connection\n"
+            "with connection(sys.argv[1]) as con:\n"
+            "    print('holding', flush=True); time.sleep(float(sys.argv[2]))\n",
+            str(app_db),
+            str(hold_s),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"

@@ -21,8 +21,14 @@ from footprint.store import connection
 pytestmark = pytest.mark.shared
 
 TITLES = {
-    "overview": "Overview", "team": "Team dashboards", "models": "Models", "energy": "Energy & PUE",
-    "emissions": "Emissions", "telemetry": "Telemetry", "report": "Report", "upload": "Upload",
+    "overview": "Overview",
+    "team": "Team dashboards",
+    "models": "Models",
+    "energy": "Energy & PUE",
+    "emissions": "Emissions",
+    "telemetry": "Telemetry",
+    "report": "Report",
+    "upload": "Upload",
     "methodology": "Methodology & data quality",
 }
 
@@ -66,14 +72,18 @@ def test_filters_in_a_link_select_and_change_the_numbers(open_app, app_db: Path,
     assert at.query_params["provider"] == provider and at.query_params["team"] == team
 
 
-def test_changing_a_filter_updates_the_numbers_and_the_link(open_app, app_db: Path, cards, expected_cards, options_of):
+def test_changing_a_filter_updates_the_numbers_and_the_link(
+    open_app, app_db: Path, cards, expected_cards, options_of
+):
     opts = options_of(app_db)
     at = open_app()
     at.multiselect(key="f_provider").set_value(opts["provider"][-1:]).run()
     assert cards(at) == expected_cards(app_db, Filters(provider=opts["provider"][-1:]))
     assert at.query_params["provider"] == opts["provider"][-1]
     at.multiselect(key="f_workload").set_value(["training", "inference"]).run()
-    assert cards(at) == expected_cards(app_db, Filters(provider=opts["provider"][-1:], workload=["training", "inference"]))
+    assert cards(at) == expected_cards(
+        app_db, Filters(provider=opts["provider"][-1:], workload=["training", "inference"])
+    )
     assert at.query_params["workload"] == ["training", "inference"]
     clear = next(b for b in at.button if b.label == "Clear filters")
     clear.click().run()
@@ -83,7 +93,10 @@ def test_changing_a_filter_updates_the_numbers_and_the_link(open_app, app_db: Pa
 
 def test_date_range_filters_whole_days(open_app, app_db: Path, cards, expected_cards, options_of):
     opts = options_of(app_db)
-    since, until = date(opts["first_day"].year, opts["first_day"].month + 1, 1), date(opts["last_day"].year, 9, 30)
+    since, until = (
+        date(opts["first_day"].year, opts["first_day"].month + 1, 1),
+        date(opts["last_day"].year, 9, 30),
+    )
     at = open_app()
     at.date_input(key="f_dates").set_value((since, until)).run()
     assert cards(at) == expected_cards(app_db, Filters(since=since, until=until))
@@ -104,8 +117,17 @@ def test_a_link_with_values_the_data_lacks_says_so(open_app, app_db: Path, cards
 
 def test_a_filter_that_matches_nothing_says_so_instead_of_drawing(open_app, app_db: Path, options_of):
     first = options_of(app_db)["first_day"]
-    at = open_app(query={"since": first.isoformat(), "until": first.isoformat(), "workload": "unknown",
-                         "provider": "gcp", "team": "unattributed", "model": "unattributed", "region": "eastus"})
+    at = open_app(
+        query={
+            "since": first.isoformat(),
+            "until": first.isoformat(),
+            "workload": "unknown",
+            "provider": "gcp",
+            "team": "unattributed",
+            "model": "unattributed",
+            "region": "eastus",
+        }
+    )
     assert EMPTY_FILTERS in [i.value for i in at.info]
     assert not at.get("plotly_chart")
 
@@ -128,7 +150,9 @@ def test_team_link_lands_on_that_team_and_the_picker_moves_the_link(
 
 def test_empty_database_invites_an_upload(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("FOOTPRINT_DB", str(tmp_path / "new.duckdb"))
-    at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py"), default_timeout=120)
+    at = AppTest.from_file(
+        str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py"), default_timeout=120
+    )
     at.run()
     assert not at.exception
     assert any("No data loaded yet" in i.value for i in at.info)
@@ -159,7 +183,9 @@ def test_models_page_says_which_filters_do_not_apply(open_app):
     assert any("provider filter does not apply" in i.value for i in at.info)
 
 
-def test_report_page_builds_a_document_whose_headline_is_the_dashboards(open_app, app_db: Path, cards, expected_cards):
+def test_report_page_builds_a_document_whose_headline_is_the_dashboards(
+    open_app, app_db: Path, cards, expected_cards
+):
     import csv
     import io
 
@@ -170,7 +196,11 @@ def test_report_page_builds_a_document_whose_headline_is_the_dashboards(open_app
     assert not at.exception and not at.error
     assert any(b.label == "Download footprint-report_2026-Q3_organisation.csv" for b in at.download_button)
     rows = list(csv.DictReader(io.StringIO(at.session_state["report-csv"]["bytes"].decode("utf-8"))))
-    it = next(r for r in rows if r["section"] == "headline" and r["group"] == "IT energy" and r["metric"] == "central")
+    it = next(
+        r
+        for r in rows
+        if r["section"] == "headline" and r["group"] == "IT energy" and r["metric"] == "central"
+    )
     assert it["unit"] == "MWh"
     q3 = Filters(since=date(2026, 7, 1), until=date(2026, 9, 30))
     with connection(app_db, read_only=True) as con:

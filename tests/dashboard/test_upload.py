@@ -152,7 +152,8 @@ def test_an_attribution_rules_file_is_validated_then_put_in_force(open_app, app_
         assert con.execute("SELECT rules_version FROM attribution_state").fetchone()[0] == "upload-test-1"
         moved, matching = con.execute(
             "SELECT count(*), count(*) FILTER (WHERE provider = 'aws' AND service_name LIKE '%Simple Storage Service%') "
-            "FROM v_line_items WHERE team = 'data-platform'").fetchone()
+            "FROM v_line_items WHERE team = 'data-platform'"
+        ).fetchone()
     assert 0 < moved <= storage_rows and matching == moved  # only matching rows (a team tag still wins)
     assert "data-platform" in options_of(app_db)["team"]  # the pages see the new team at once
 
