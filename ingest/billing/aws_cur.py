@@ -46,7 +46,6 @@ FIELDS: dict[str, tuple[str, str]] = {
     "usage_end": ("lineItem/UsageEndDate", "line_item_usage_end_date"),
     "product_code": ("lineItem/ProductCode", "line_item_product_code"),
     "usage_type": ("lineItem/UsageType", "line_item_usage_type"),
-    "operation": ("lineItem/Operation", "line_item_operation"),
     "availability_zone": ("lineItem/AvailabilityZone", "line_item_availability_zone"),
     "resource_id": ("lineItem/ResourceId", "line_item_resource_id"),
     "usage_amount": ("lineItem/UsageAmount", "line_item_usage_amount"),
@@ -203,9 +202,10 @@ class CurReader(BillingReader):
         )
         return f"{self.variant}; {billed}"
 
-    def product_attr(self, cols: CurColumns, field: str) -> str:
-        """Text of a product attribute (vcpu, memory, gpu, region, product name, capacity status)."""
-        return f"fp_blank({cols.ref(field)})"
+    def product_attr(self, cols: CurColumns, field: str, *, trimmed: bool = True) -> str:
+        """Text of a product attribute (vcpu, memory, gpu, region, product name, capacity status); blank
+        as NULL unless `trimmed` is off (for callers that parse the text themselves)."""
+        return f"fp_blank({cols.ref(field)})" if trimmed else cols.ref(field)
 
     def tag_columns(self, header: list[str]) -> list[tuple[str, str]]:
         """(tag key as AWS spells it, column) for legacy resourceTags/<key> columns."""
@@ -294,28 +294,26 @@ SELECT
     _carries AS carries_usage,
     {self.tags(ctx, cols)} AS tags,
     _instance AS instance_type,
-    CASE WHEN _instance IS NOT NULL THEN fp_num({attr(cols, 'vcpu')}) END AS vcpu_count,
-    CASE WHEN _instance IS NOT NULL THEN fp_aws_memory({attr(cols, 'memory')}) END AS memory_gb,
+    CASE WHEN _instance IS NOT NULL THEN fp_num({attr(cols, 'vcpu', trimmed=False)}) END AS vcpu_count,
+    CASE WHEN _instance IS NOT NULL THEN fp_aws_memory({attr(cols, 'memory', trimmed=False)}) END AS memory_gb,
     NULL AS accelerator_model,
-    CASE WHEN _instance IS NOT NULL THEN fp_num({attr(cols, 'gpu')}) END AS accelerator_count,
+    CASE WHEN _instance IS NOT NULL THEN fp_num({attr(cols, 'gpu', trimmed=False)}) END AS accelerator_count,
     fp_aws_workload_hint(_ut, fp_blank({c('product_code')})) AS workload_hint,
     {self.details(ctx, cols)} AS x_details
 FROM (
     SELECT *,
-        fp_aws_instance_type(_ut, fp_blank({c('instance_type')})) AS _instance,
+        fp_aws_instance_type(_ut, _ut_instance, fp_blank({c('instance_type')})) AS _instance,
         fp_aws_carries_usage(_lt, _ut, {attr(cols, 'capacity_status')}) AS _carries
     FROM (SELECT *, trim({c('line_item_type')}) AS _lt, fp_blank({c('usage_type')}) AS _ut,
+                 fp_aws_instance(fp_blank({c('usage_type')})) AS _ut_instance,
                  {billed} AS _cost{self.prepare(ctx, cols)}
           FROM raw) raw
 ) raw
 """
 
     def details(self, ctx: LoadContext, cols: CurColumns) -> str:
-        pairs = [
-            ("operation", f"fp_blank({cols.ref('operation')})"),
-            # What a row that carries no usage said it amounted to (FOCUS leaves its quantity empty).
-            ("usage_amount", f"CASE WHEN NOT _carries THEN fp_blank({cols.ref('usage_amount')}) END"),
-        ]
+        # What a row that carries no usage said it amounted to (FOCUS leaves its quantity empty).
+        pairs = [("usage_amount", f"CASE WHEN NOT _carries THEN fp_blank({cols.ref('usage_amount')}) END")]
         return json_pairs(pairs, self.extra_details(ctx, cols))
 
 

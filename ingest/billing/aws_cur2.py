@@ -51,9 +51,9 @@ class Cur2Reader(CurReader):
         parsed = json_object_or_fail(q(product), product)
         return f",\n                 json_extract_string({parsed}, {paths}) AS _product"
 
-    def product_attr(self, cols: CurColumns, field: str) -> str:
+    def product_attr(self, cols: CurColumns, field: str, *, trimmed: bool = True) -> str:
         if cols.has(field):  # a static column (e.g. a selected product_vcpu) wins over the map
-            return f"fp_blank({cols.ref(field)})"
+            return f"fp_blank({cols.ref(field)})" if trimmed else cols.ref(field)
         if self._map_column(cols.header, "product") is None or field not in _KEY_OF_FIELD:
             return "NULL"
         return f"fp_blank(_product[{PRODUCT_KEYS.index(_KEY_OF_FIELD[field]) + 1}])"

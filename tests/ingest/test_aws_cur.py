@@ -18,6 +18,7 @@ from support import SAMPLE_EXPORTS, data_rows, raw_sum
 
 from footprint_cli.main import main
 from ingest import ingest_file
+from ingest.billing.base import number_and_derive as _derive
 
 REAL = SAMPLE_EXPORTS / "aws-cur" / "focus-converters_sample-anonymous-aws-export-dataset.csv"
 CCF = SAMPLE_EXPORTS / "ccf-fixtures" / "aws_input.test.csv"
@@ -267,3 +268,26 @@ def test_cli_prints_the_format_and_row_counts(tmp_path, capsys):
         "cur_legacy_gpu.csv: AWS CUR (legacy) -> batch 1, 14 of 14 rows loaded, 0 skipped; "
         "legacy CUR, slash headers; billed cost = lineItem/UnblendedCost"
     ]
+
+
+# --- the parallel, file-order load gives exactly the rows of the one-thread load ----------------------
+@pytest.mark.shared
+@pytest.mark.parametrize("path", [REAL, LEGACY], ids=["real", "synthetic"])
+def test_parallel_load_stores_the_same_rows_as_the_one_thread_load(con, monkeypatch, path):
+    import ingest.billing.base as base
+    from footprint.store import open_db
+    from ingest.billing.aws_cur import CurReader
+
+    numbered = []
+    monkeypatch.setattr(base, "number_and_derive", lambda *a: numbered.append(a[2]) or _derive(*a))
+    parallel = ingest_file(con, path)
+    assert parallel.status == "loaded" and numbered == [parallel.rows_loaded]  # the two-step path ran
+    monkeypatch.setattr(CurReader, "parallel_csv_load", False)
+    other = open_db(":memory:")
+    serial = ingest_file(other, path)
+    assert serial.status == "loaded" and numbered == [parallel.rows_loaded]  # the one-thread path ran
+    query = "SELECT * FROM billing_line_items ORDER BY source_row"
+    a = con.execute(query).fetchall()
+    assert len(a) == parallel.rows_loaded and a == other.execute(query).fetchall()
+    assert [r[0] - (1 << 32) for r in a] == list(range(1, len(a) + 1))  # row_id = batch 1, source_row
+    other.close()

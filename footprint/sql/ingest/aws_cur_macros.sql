@@ -60,20 +60,22 @@ CREATE OR REPLACE TEMP MACRO fp_aws_effective_cost(t, cost, ri_effective, ri_unu
 -- for other usage; NULL for rows that are not priced usage.
 CREATE OR REPLACE TEMP MACRO fp_aws_pricing_category(t, ut, term) AS CASE
     WHEN t IN ('DiscountedUsage', 'SavingsPlanCoveredUsage') THEN 'Committed'
-    WHEN t = 'Usage' AND (lower(coalesce(term, '')) = 'spot' OR coalesce(contains(ut, 'SpotUsage'), false)) THEN 'Dynamic'
-    WHEN t = 'Usage' THEN 'Standard'
-    END;
+    WHEN t IS DISTINCT FROM 'Usage' THEN NULL
+    WHEN contains(ut, 'SpotUsage') THEN 'Dynamic'
+    WHEN lower(term) = 'spot' THEN 'Dynamic'
+    ELSE 'Standard' END;
 
 -- The instance type of a row. Product columns (product/instanceType) name it on instance-hour rows, else
--- the usage type does (fp_aws_instance). A usage type that names an instance after its colon without
--- billing that instance's time ('EBSOptimized:m4.xlarge', 'UnusedBox:p5.48xlarge') yields none: the
--- product columns of such rows describe the instance, but taking them would count it a second time.
--- fp_aws_instance only matches usage types with a colon, so the others skip its regular expression.
-CREATE OR REPLACE TEMP MACRO fp_aws_instance_type(ut, product_instance) AS CASE
-    WHEN NOT contains(ut, ':') OR ut IS NULL THEN product_instance
-    WHEN product_instance IS NULL THEN fp_aws_instance(ut)
-    WHEN fp_aws_instance(ut) IS NOT NULL THEN product_instance
-    WHEN regexp_matches(ut, ':(?:ml\.|db\.|cache\.)?[a-z][a-z0-9-]*\.[a-z0-9-]+$') THEN NULL
+-- the usage type does (ut_instance: fp_aws_instance of the usage type, which the caller computes in a
+-- projection of its own: inside a CASE, DuckDB would evaluate its regular expression twice per row). A
+-- usage type that names an instance after its colon without billing that instance's time
+-- ('EBSOptimized:m4.xlarge', 'UnusedBox:p5.48xlarge') yields none: the product columns of such rows
+-- describe the instance, but taking them would count it a second time.
+CREATE OR REPLACE TEMP MACRO fp_aws_instance_type(ut, ut_instance, product_instance) AS CASE
+    WHEN ut_instance IS NOT NULL THEN coalesce(product_instance, ut_instance)
+    WHEN product_instance IS NULL THEN NULL
+    WHEN CASE WHEN contains(ut, ':') THEN regexp_matches(ut, ':(?:ml\.|db\.|cache\.)?[a-z][a-z0-9-]*\.[a-z0-9-]+$') END
+        THEN NULL
     ELSE product_instance END;
 
 -- The kind of ML work a row is (fp_aws_workload), asked only of the rows that can be ML work: SageMaker
@@ -86,7 +88,7 @@ CREATE OR REPLACE TEMP MACRO fp_aws_workload_hint(ut, product_code) AS CASE
 -- Memory of an instance from product/memory ('16 GiB', '2,048 GiB'); the number as AWS publishes it,
 -- as in ref_instance_types. NULL for 'NA' and other text without a size.
 CREATE OR REPLACE TEMP MACRO fp_aws_memory(m) AS CASE
-    WHEN suffix(m, ' GiB') THEN fp_num(left(m, -4)) END;
+    WHEN suffix(rtrim(m), ' GiB') THEN fp_num(left(rtrim(m), -4)) END;
 
 -- FOCUS ServiceCategory for the product codes that matter here; NULL for the rest (not guessed). A plain
 -- CASE rather than IN lists: DuckDB turns an IN list of five or more values into a join, and a join
