@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import json
 import math
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -51,6 +54,28 @@ UNKNOWN_SKU_LIMIT = 10_000
 
 class ReportError(RuntimeError):
     """The store cannot give a report as asked (stated in one line for the user)."""
+
+
+_THREADS_LOCK = threading.Lock()
+
+
+@contextmanager
+def single_threaded(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Run DuckDB on one thread while a report is built, then restore the setting.
+
+    Threads add floating-point sums in the order they finish, so the last digits of a figure (the
+    per-model ratios, for one) can differ between two runs on the same data; one thread adds them in one
+    order, and the same data gives the same report. The setting is the database's, shared by every
+    connection in the process: the lock keeps two reports from restoring each other's value.
+    """
+    with _THREADS_LOCK:
+        row = con.execute("SELECT current_setting('threads')").fetchone()
+        before = int(row[0]) if row else 1
+        con.execute("SET threads = 1")
+        try:
+            yield
+        finally:
+            con.execute(f"SET threads = {before}")
 
 
 def _clean(value: Any) -> Any:
@@ -180,6 +205,12 @@ def build_report(
     """The report for a period and a scope. `scope_label` (the setting) applies only when the store
     records no estimation run; otherwise the run that produced the figures says which label was in force."""
     scope = scope or Scope()
+    with single_threaded(con):
+        return _build(con, period, scope, organisation, scope_label, generated_at)
+
+
+def _build(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope, organisation: str, scope_label: str,
+           generated_at: datetime | None) -> Report:
     if not aggregates.is_current(con):
         raise ReportError(
             "the derived tables were built from other data or metric definitions than the store holds now; "
@@ -255,6 +286,7 @@ def build_report(
 def line_items(con: duckdb.DuckDBPyConnection, report: Report, limit: int) -> tuple[list[dict[str, Any]], int]:
     """The footprint rows behind the report's figures (largest energy first) with their provenance
     (file, data row, method, coefficients, PUE, factors), at most `limit`; and how many there are."""
-    result = explain(con, report.scope.filters(report.period), limit=limit)
+    with single_threaded(con):
+        result = explain(con, report.scope.filters(report.period), limit=limit)
     return result["rows"], int(result["rows_total"])
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from footprint.metrics import METRICS
 from footprint.report.period import Period, Scope
 
 REPORT_TITLE = "Energy and emissions of AI compute"
@@ -210,7 +209,7 @@ class DataQuality(_Row):
     spend_based_share_of_usage_cost: dict[str, float] = Field(default_factory=dict)  # per currency
     unattributed_share_of_cost: dict[str, float] = Field(default_factory=dict)  # per currency
     unattributed_share_of_energy: float | None = None
-    unknown_sku_groups: int = 0  # usage groups without a coefficient (all of them, also those not listed)
+    unknown_sku_groups: int = 0  # usage groups without a coefficient (counted up to build.UNKNOWN_SKU_LIMIT)
 
 
 class Methodology(_Row):
@@ -269,10 +268,3 @@ class Report(BaseModel):
             f"'{self.scope.label}': nothing was loaded for these days, so every figure is empty."
         )
 
-
-def metric_unit(name: str) -> str:
-    """Unit of a summary() metric (from footprint.metrics)."""
-    for m in METRICS:
-        if m.name == name:
-            return m.unit
-    raise KeyError(name)

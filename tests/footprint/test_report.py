@@ -218,9 +218,14 @@ def test_csv_is_tidy_and_holds_the_same_figures(db: Path, q3):
 def test_same_data_same_report_apart_from_the_generation_time(db: Path, q3):
     report, out, _, _ = q3
     with connection(db, read_only=True) as con:
+        threads = con.execute("SELECT current_setting('threads')").fetchone()
         again, pdf = export(con, Q3, Scope(), "pdf", organisation="Juniper Labs", generated_at=WHEN)
         _, xlsx = export(con, Q3, Scope(), "xlsx", organisation="Juniper Labs", generated_at=WHEN)
         later = build_report(con, Q3, Scope(), organisation="Juniper Labs")
+        more = {build_report(con, Q3, Scope(), organisation="J", generated_at=WHEN).model_dump_json()
+                for _ in range(10)}
+        assert con.execute("SELECT current_setting('threads')").fetchone() == threads  # restored
+    assert len(more) == 1  # the per-model ratios too, to the last digit
     assert again == report
     assert pdf == out["pdf"] and xlsx == out["xlsx"]
     assert render(again, "csv") == out["csv"]
