@@ -34,9 +34,10 @@ def measure(db: Path, repeat: int, query: dict[str, str] | None = None) -> dict[
     from streamlit.testing.v1 import AppTest
 
     from dashboard import data
+    from dashboard.data import access
 
     reads: list[float] = []
-    original = data.reading
+    original = access.reading
 
     @contextmanager
     def timed_reading() -> Iterator[object]:
@@ -48,7 +49,7 @@ def measure(db: Path, repeat: int, query: dict[str, str] | None = None) -> dict[
     problem = data.ensure_database()  # not timed: brings the aggregates up to date with this code
     if problem:
         raise RuntimeError(problem)
-    data.reading = timed_reading  # type: ignore[assignment]
+    access.reading = timed_reading  # type: ignore[assignment]
     out: dict[str, dict[str, float]] = {}
     for page in PAGES:
         cold_query, cold_render, warm_render, n_reads = [], [], [], 0
@@ -77,7 +78,7 @@ def measure(db: Path, repeat: int, query: dict[str, str] | None = None) -> dict[
             "script_run_cold_ms": round(1000 * statistics.median(cold_render), 1),
             "script_run_warm_ms": round(1000 * statistics.median(warm_render), 1),
         }
-    data.reading = original  # type: ignore[assignment]
+    access.reading = original  # type: ignore[assignment]
     return out
 
 
