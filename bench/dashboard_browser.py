@@ -7,7 +7,9 @@ database, opens the Overview in Debian's Chromium through Playwright, and times 
 page is complete: every headline card shows a value, every chart has drawn, and the app is no longer
 running. "first" is the first visit after the server started (empty caches); "new session" is a fresh
 browser context afterwards (cached query results, a new Streamlit session), five times. Target: first
-under 3 s. The load average printed with the figures says how busy the machine was.
+under 3 s. The load average printed with the figures says how busy the machine was, and the same timing of
+a bare Streamlit page with as many cards and charts (no database) shows the floor the framework and the
+machine set.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -42,7 +45,21 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_app(db: Path, port: int) -> subprocess.Popen[bytes]:
+# The floor on this machine: a bare Streamlit page with the Overview's element count (eight cards, two
+# small plotly charts) and no database, timed the same way.
+FLOOR_APP = """
+import plotly.graph_objects as go
+import streamlit as st
+st.title("Overview")
+for row in range(2):
+    for col, i in zip(st.columns(4), range(4)):
+        col.metric(f"card {row}-{i}", "1.23 MWh")
+st.plotly_chart(go.Figure(go.Bar(x=["a", "b", "c"], y=[3, 1, 2])))
+st.plotly_chart(go.Figure(go.Bar(y=["a", "b", "c"], x=[1, 2, 3], orientation="h")))
+"""
+
+
+def start_app(db: Path, port: int, app: Path = REPO / "dashboard" / "app.py") -> subprocess.Popen[bytes]:
     env = {**os.environ, "FOOTPRINT_DB": str(db)}
     proc = subprocess.Popen(
         [
@@ -50,7 +67,7 @@ def start_app(db: Path, port: int) -> subprocess.Popen[bytes]:
             "-m",
             "streamlit",
             "run",
-            str(REPO / "dashboard" / "app.py"),
+            str(app),
             "--server.port",
             str(port),
             "--server.headless",
@@ -89,9 +106,11 @@ def overview_complete(page: Page, charts: int) -> None:
     )
 
 
-def measure(db: Path, chromium: str, sessions: int = 5) -> dict[str, object]:
+def measure(
+    db: Path, chromium: str, sessions: int = 5, app: Path = REPO / "dashboard" / "app.py"
+) -> dict[str, object]:
     port = free_port()
-    proc = start_app(db, port)
+    proc = start_app(db, port, app)
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
@@ -123,7 +142,14 @@ def main() -> None:
     args = parser.parse_args()
     if not args.db.exists():
         raise SystemExit(f"{args.db}: build it first with `python bench/dashboard_data.py`")
-    print(json.dumps(measure(args.db, args.chromium), indent=2))
+    with tempfile.TemporaryDirectory() as tmp:
+        floor = Path(tmp) / "floor.py"
+        floor.write_text(FLOOR_APP, encoding="utf-8")
+        out = {
+            "overview": measure(args.db, args.chromium),
+            "bare page": measure(args.db, args.chromium, app=floor),
+        }
+    print(json.dumps(out, indent=2))
 
 
 if __name__ == "__main__":
