@@ -205,7 +205,7 @@ def range_columns(df: pd.DataFrame | dict, column: str) -> tuple[str | None, str
     return (low, high) if low in present and high in present else (None, None)
 
 
-def with_range(k: dict, column: str, kind: str) -> tuple[str, str | None]:
+def value_and_range(k: dict, column: str, kind: str) -> tuple[str, str | None]:
     """Card text for a metric and, below it, its range."""
     value = k.get(column)
     low, high = range_columns(k, column)
@@ -256,7 +256,7 @@ def headline_cards(k: dict) -> None:
         ],
         strict=True,
     ):
-        text, detail = with_range(k, column, kind)
+        text, detail = value_and_range(k, column, kind)
         kpi(col, label, text, detail, help_text)
     row = st.columns(4)
     kpi(

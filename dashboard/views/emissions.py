@@ -33,7 +33,7 @@ LOCATION = components.TREND_MEASURES["Location-based emissions"]
 MARKET = components.TREND_MEASURES["Market-based emissions"]
 cols = st.columns(2)
 for col, m in zip(cols, (LOCATION, MARKET), strict=True):
-    text, detail = components.with_range(k, m.column, "co2e")
+    text, detail = components.value_and_range(k, m.column, "co2e")
     components.kpi(col, m.label, text, detail)
 st.caption(f"Scope label: emissions {components.SCOPE_LABELS[components.scope_label()]}.")
 

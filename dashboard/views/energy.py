@@ -27,7 +27,7 @@ cols = st.columns(3)
 for col, (label, column) in zip(
     cols[:2], [("IT energy", "energy_kwh"), ("Facility energy", "facility_energy_kwh")], strict=True
 ):
-    text, detail = components.with_range(k, column, "energy")
+    text, detail = components.value_and_range(k, column, "energy")
     components.kpi(col, label, text, detail)
 ratio = (k.get("facility_energy_kwh") or 0) / k["energy_kwh"] if k.get("energy_kwh") else None
 components.kpi(cols[2], "Average PUE applied", units.pue(ratio), "facility energy / IT energy over the scope")
