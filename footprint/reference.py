@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from importlib import resources
+from importlib.resources.abc import Traversable
 
 import duckdb
 
@@ -54,7 +55,7 @@ def register_reference_table(ref: RefTable) -> None:
         REFERENCE_TABLES.append(ref)
 
 
-def data_file(name: str):  # type: ignore[no-untyped-def]
+def data_file(name: str) -> Traversable:
     return resources.files("footprint").joinpath("data", name)
 
 
@@ -74,8 +75,8 @@ def ensure_reference(con: duckdb.DuckDBPyConnection) -> list[str]:
         raw = res.read_bytes()
         digest = _digest(raw)
         exists = con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary", [ref.table]
-        ).fetchone()[0]
+            "SELECT count(*) > 0 FROM duckdb_tables() WHERE table_name = ? AND NOT temporary", [ref.table]
+        ).fetchall()[0][0]
         if current.get(ref.table) == digest and exists:
             continue
         with resources.as_file(res) as path:

@@ -99,7 +99,7 @@ def detect(source: SourceFile, format_id: str | None = None) -> tuple[Reader, in
         if best is not None:
             break  # the first header line that any reader recognises wins; later lines are data
     if best is None:
-        for skip, cols in _headers(source):
+        for _skip, cols in _headers(source):
             for reader in all_readers:
                 hint = getattr(reader, "near_miss", None)
                 message = hint(cols) if hint else None

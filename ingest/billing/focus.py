@@ -83,7 +83,6 @@ class FocusReader(BillingReader):
         )
         provider = f"fp_provider({c('ProviderName', 'PublisherName', 'InvoiceIssuerName')})"
         quantity_col = named("ConsumedQuantity", "UsageQuantity")
-        unit_col = named("ConsumedUnit", "UsageUnit")
         quantity = (
             f"coalesce({number(c('ConsumedQuantity', 'UsageQuantity'), quantity_col)}, "
             f"CASE WHEN lower({category}) = 'usage' AND coalesce(lower({status}), '') <> 'unused' "
