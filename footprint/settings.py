@@ -43,6 +43,13 @@ class Settings(BaseSettings):
         ),
     )
     lock_wait_s: float = Field(default=30.0, description="How long to wait for another writer to finish")
+    memory_limit: str = Field(
+        default="1GB",
+        description=(
+            "DuckDB memory limit for file databases; larger work spills to a temporary folder beside the "
+            "database instead of growing (DuckDB size syntax: 512MB, 1GB, 4GB)"
+        ),
+    )
     max_gap_factor: float = Field(
         default=3.0,
         description="Telemetry: a gap longer than this multiple of the sampling interval is not bridged",

@@ -33,8 +33,16 @@ def _is_lock_error(exc: Exception) -> bool:
     return any(p in text for p in _LOCK_PATTERNS)
 
 
-def _configure(con: duckdb.DuckDBPyConnection) -> None:
+def _configure(con: duckdb.DuckDBPyConnection, target: str, memory_limit: str | None) -> None:
     con.execute("SET TimeZone = 'UTC'")
+    if target != ":memory:":
+        # File databases spill to '<db>.tmp' beyond this limit, so a refresh over millions of rows
+        # stays within a laptop's memory instead of taking most of it.
+        if memory_limit is None:
+            from footprint.settings import get_settings
+
+            memory_limit = get_settings().memory_limit
+        con.execute("SET memory_limit = ?", [memory_limit])
 
 
 def migrations() -> list[tuple[int, str]]:
@@ -73,10 +81,13 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     return applied
 
 
-def open_db(path: Path | str, *, read_only: bool = False, wait_s: float = 30.0) -> duckdb.DuckDBPyConnection:
+def open_db(
+    path: Path | str, *, read_only: bool = False, wait_s: float = 30.0, memory_limit: str | None = None
+) -> duckdb.DuckDBPyConnection:
     """Open the database, waiting while another process holds its lock; migrate when writable.
 
-    ':memory:' gives a private in-memory database (tests, the quick calculator).
+    ':memory:' gives a private in-memory database (tests, the quick calculator). `memory_limit` defaults
+    to the FOOTPRINT_MEMORY_LIMIT setting (1GB).
     """
     target = str(path)
     if target != ":memory:":
@@ -100,7 +111,7 @@ def open_db(path: Path | str, *, read_only: bool = False, wait_s: float = 30.0) 
                 ) from exc
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
-    _configure(con)
+    _configure(con, target, memory_limit)
     if not read_only:
         migrate(con)
         from footprint.reference import ensure_reference
@@ -111,10 +122,10 @@ def open_db(path: Path | str, *, read_only: bool = False, wait_s: float = 30.0) 
 
 @contextmanager
 def connection(
-    path: Path | str, *, read_only: bool = False, wait_s: float = 30.0
+    path: Path | str, *, read_only: bool = False, wait_s: float = 30.0, memory_limit: str | None = None
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Short-lived connection that is always closed, so other processes can take their turn."""
-    con = open_db(path, read_only=read_only, wait_s=wait_s)
+    con = open_db(path, read_only=read_only, wait_s=wait_s, memory_limit=memory_limit)
     try:
         yield con
     finally:

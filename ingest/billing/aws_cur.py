@@ -27,6 +27,7 @@ from ingest.billing.base import (
     number,
     optional_ts,
     q,
+    raw_column_names,
     raw_csv_relation,
     required_ts,
 )
@@ -208,9 +209,14 @@ class CurReader(BillingReader):
         return f"fp_blank({cols.ref(field)})" if trimmed else cols.ref(field)
 
     def tag_columns(self, header: list[str]) -> list[tuple[str, str]]:
-        """(tag key as AWS spells it, column) for legacy resourceTags/<key> columns."""
+        """(tag key as AWS spells it, raw column) for legacy resourceTags/<key> columns; keys that differ
+        only in case are separate columns (see raw_column_names)."""
         prefix = "resourcetags/"
-        return [(c[len(prefix) :], c) for c in header if c.lower().startswith(prefix)]
+        return [
+            (c[len(prefix) :], raw)
+            for c, raw in zip(header, raw_column_names(header), strict=True)
+            if c.lower().startswith(prefix)
+        ]
 
     def tags(self, ctx: LoadContext, cols: CurColumns) -> str:
         return json_pairs([(key, f"fp_blank({q(col)})") for key, col in self.tag_columns(ctx.header)])

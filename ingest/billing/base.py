@@ -142,18 +142,28 @@ def raw_csv_relation(ctx: LoadContext, *, extra_options: str = "") -> str:
     )
 
 
-def _columns_struct(header: list[str]) -> str:
+def raw_column_names(header: list[str]) -> list[str]:
+    """The names the raw relation gives the header's columns, in order.
+
+    DuckDB column names are case-insensitive, but exports are not: a legacy CUR has one column per tag
+    key and AWS tag keys are case-sensitive (resourceTags/user:Team and resourceTags/user:team). A
+    later column whose name repeats an earlier one, ignoring case, is called '<name> #2', '#3', ...
+    """
     seen: dict[str, int] = {}
-    parts = []
+    out = []
     for name in header:
-        key = name
-        if key in seen:  # duplicate header names get a suffix, as DuckDB would
-            seen[key] += 1
-            key = f"{name}_{seen[name]}"
+        folded = name.lower()
+        if folded in seen:
+            seen[folded] += 1
+            out.append(f"{name} #{seen[folded]}")
         else:
-            seen[key] = 0
-        parts.append(lit(key) + ": 'VARCHAR'")
-    return ", ".join(parts)
+            seen[folded] = 1
+            out.append(name)
+    return out
+
+
+def _columns_struct(header: list[str]) -> str:
+    return ", ".join(lit(name) + ": 'VARCHAR'" for name in raw_column_names(header))
 
 
 def raw_parquet_relation(ctx: LoadContext) -> str:
@@ -222,7 +232,7 @@ class BillingReader:
         if self.parallel_csv_load and rule is None and NUMBERED_ROWS in src:
             loaded = self._load_in_file_order(ctx, src.replace(NUMBERED_ROWS, _UNNUMBERED_ROWS, 1), mapping)
         if loaded is None:
-            keep = f"SELECT * FROM src WHERE ({rule}) IS NULL" if rule else "SELECT * FROM src"
+            keep = f"SELECT * FROM src raw WHERE ({rule}) IS NULL" if rule else "SELECT * FROM src"
             mapped = f"WITH src AS ({src}), raw AS ({keep}) {mapping}"
             with streaming_join_plan(ctx.con):
                 inserted = ctx.con.execute(insert_sql(mapped), params).fetchone()
@@ -329,7 +339,8 @@ _CATALOG_SQL = """
 UPDATE billing_line_items AS b
 SET vcpu_count = CAST(coalesce(b.vcpu_count, it.vcpu_count) AS DOUBLE),
     memory_gb = CAST(coalesce(b.memory_gb, it.memory_gb) AS DOUBLE),
-    accelerator_model = coalesce(b.accelerator_model, it.accelerator_model),
+    accelerator_model = CASE WHEN b.accelerator_count = 0 THEN b.accelerator_model
+                             ELSE coalesce(b.accelerator_model, it.accelerator_model) END,
     accelerator_count = CAST(coalesce(b.accelerator_count, it.accelerator_count) AS DOUBLE)
 FROM ref_instance_types AS it
 WHERE b.batch_id = $1 AND it.provider = b.provider AND it.instance_key = fp_instance_key(b.instance_type)
@@ -385,7 +396,9 @@ SELECT
     CASE WHEN n._usage_unit = 'hour' THEN n._usage_quantity END AS usage_hours,
     CAST(coalesce(n.vcpu_count, it.vcpu_count, n._unit_vcpu) AS DOUBLE) AS vcpu_count,
     CAST(coalesce(n.memory_gb, it.memory_gb) AS DOUBLE) AS memory_gb,
-    coalesce(n.accelerator_model, it.accelerator_model) AS accelerator_model,
+    -- A reader that states 0 devices (GCP core/RAM rows of a GPU machine type) keeps no model either.
+    CASE WHEN n.accelerator_count = 0 THEN n.accelerator_model
+         ELSE coalesce(n.accelerator_model, it.accelerator_model) END AS accelerator_model,
     CAST(coalesce(n.accelerator_count, it.accelerator_count) AS DOUBLE) AS accelerator_count
 FROM unit_norm n
 LEFT JOIN ref_instance_types it

@@ -28,7 +28,7 @@ import duckdb
 from footprint.sqlfiles import sql
 from ingest.billing.base import BillingReader, lit, q, raw_csv_relation
 from ingest.errors import IngestError
-from ingest.registry import LoadContext, LoadCounts
+from ingest.registry import LoadContext
 from ingest.source import SourceFile
 
 # Top-level fields of the BigQuery billing export (standard table, plus what the detailed table adds:
@@ -259,7 +259,3 @@ class GcpReader(BillingReader):
     def setup(self, ctx: LoadContext) -> None:
         prepare(ctx.con)
 
-    def load(self, ctx: LoadContext) -> LoadCounts:
-        counts = super().load(ctx)
-        ctx.con.execute(sql("ingest/gcp_catalog_guard"), [ctx.batch_id])
-        return counts
