@@ -105,6 +105,16 @@ class PrometheusTextReader:
         return _stage_and_store(ctx, options, self.format_id, ["Prometheus text exposition"])
 
 
+def _max_object_bytes(source: SourceFile) -> int:
+    """Largest JSON object DuckDB must accept: the whole response is one object.
+
+    DuckDB reserves buffers in proportion to this bound, so it follows the file's size (a gzip stream
+    may expand about twentyfold) instead of a fixed 2 GB that would not fit the memory limit.
+    """
+    expanded = source.size_bytes * (20 if source.compression == "gzip" else 1)
+    return int(min(max(expanded + 1024, 16 * 1024 * 1024), 2_000_000_000))
+
+
 class PrometheusJsonReader:
     format_id = "prometheus-json"
     label = "Prometheus query_range JSON (DCGM exporter, nvidia_gpu_exporter)"
@@ -120,11 +130,12 @@ class PrometheusJsonReader:
         options = options_from(ctx)
         con = ctx.con
         name = ctx.source.name
+        params = {"path": str(ctx.source.path), "max_object_bytes": _max_object_bytes(ctx.source)}
         status = con.execute(
             "SELECT json_extract_string(json, '$.status'), json_extract_string(json, '$.data.resultType'), "
             "json_extract_string(json, '$.error') FROM read_json_objects($path, format = 'auto', "
-            "maximum_object_size = 2000000000) LIMIT 1",
-            {"path": str(ctx.source.path)},
+            "maximum_object_size = $max_object_bytes) LIMIT 1",
+            params,
         ).fetchone()
         if not status:
             raise IngestError(name, "an empty JSON document")
@@ -136,7 +147,7 @@ class PrometheusJsonReader:
             raise IngestError(
                 name, f"result type {status[1]!r}: export a range query (matrix) of the raw series"
             )
-        con.execute(sql("telemetry/prom_json_raw"), {"path": str(ctx.source.path)})
+        con.execute(sql("telemetry/prom_json_raw"), params)
         unnamed = con.execute("SELECT min(series_no) FROM _tp_raw WHERE metric IS NULL").fetchone()
         if unnamed and unnamed[0] is not None:
             raise IngestError(

@@ -1,9 +1,9 @@
 -- A Prometheus HTTP API response (query_range 'matrix' or instant 'vector') as raw samples: one row per
 -- (series, value) with the series' labels; __name__ is the metric. Time stamps are Unix seconds.
--- Parameter: $path.
+-- Parameters: $path, $max_object_bytes (the response is one JSON object).
 CREATE OR REPLACE TEMP TABLE _tp_raw AS
 WITH doc AS (
-    SELECT json FROM read_json_objects($path, format = 'auto', maximum_object_size = 2000000000)
+    SELECT json FROM read_json_objects($path, format = 'auto', maximum_object_size = $max_object_bytes)
 ),
 res AS (
     SELECT json_extract_string(json, '$.data.resultType') AS result_type,
