@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard.charts import SERIES_COLOURS, Measure
+from dashboard.style import SERIES_COLOURS, Measure
 from footprint import units
 from footprint.queries import Filters
 from footprint.settings import get_settings
@@ -43,7 +43,7 @@ def slug(text: str) -> str:
 
 def chart(
     df: pd.DataFrame | None,
-    build: Callable[[pd.DataFrame], go.Figure],
+    build: Callable[[pd.DataFrame], Any],
     *,
     name: str,
     download: pd.DataFrame | None = None,
@@ -53,7 +53,11 @@ def chart(
     if df is None or df.empty:
         st.info(empty)
         return
-    st.plotly_chart(build(df), key=f"chart-{slug(name)}", config={"displaylogo": False})
+    fig = build(df)
+    if isinstance(fig, dict):  # a Vega-Lite spec (dashboard.vega)
+        st.vega_lite_chart(spec=fig, key=f"chart-{slug(name)}", width="stretch")
+    else:  # a plotly figure (dashboard.charts)
+        st.plotly_chart(fig, key=f"chart-{slug(name)}", config={"displaylogo": False})
     st.download_button(
         "Download CSV",
         csv_bytes(df if download is None else download),
@@ -158,6 +162,18 @@ def kpi(
         st.metric(label, value, help=help)
         if detail:
             st.caption(detail)
+
+
+METHODOLOGY_PAGE = "views/methodology.py"
+
+
+def methodology_link(what: str = "these figures") -> None:
+    """One click from a figure to how it is made: formulas, coefficients, sources, coverage."""
+    st.page_link(
+        METHODOLOGY_PAGE,
+        label=f"How {what} are made: methods, factors, sources and data quality",
+        icon=":material/fact_check:",
+    )
 
 
 def no_database_yet() -> None:

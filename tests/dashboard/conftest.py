@@ -70,6 +70,11 @@ def open_app(app_db: Path) -> Callable[..., AppTest]:
     return _open
 
 
+def _charts_of(at: AppTest) -> list:
+    """Every chart on the page: plotly figures (dashboard.charts) and Vega-Lite specs (dashboard.vega)."""
+    return [*at.get("plotly_chart"), *at.get("vega_lite_chart")]
+
+
 def _cards(at: AppTest) -> dict[str, str]:
     """Headline cards as label -> shown text."""
     return {m.label: m.value for m in at.metric}
@@ -94,6 +99,11 @@ def _expected_cards(db: Path, f: Filters) -> dict[str, str]:
 def _options_of(db: Path) -> dict:
     with connection(db, read_only=True) as con:
         return aggregates.filter_options(con)
+
+
+@pytest.fixture
+def charts_of() -> Callable[[AppTest], list]:
+    return _charts_of
 
 
 @pytest.fixture

@@ -34,11 +34,11 @@ TITLES = {
 
 
 @pytest.mark.parametrize("page", list(TITLES))
-def test_every_page_renders(open_app, page: str):
+def test_every_page_renders(open_app, charts_of, page: str):
     at: AppTest = open_app(page)
     assert [t.value for t in at.title] == [TITLES[page]]
     if page not in ("upload", "report"):  # forms, not figures
-        charts = at.get("plotly_chart")
+        charts = charts_of(at)
         tables = at.dataframe
         assert charts or tables, f"{page} shows neither a chart nor a table"
         # every chart comes with the CSV of its data
@@ -115,7 +115,9 @@ def test_a_link_with_values_the_data_lacks_says_so(open_app, app_db: Path, cards
     assert cards(at) == expected_cards(app_db, Filters())
 
 
-def test_a_filter_that_matches_nothing_says_so_instead_of_drawing(open_app, app_db: Path, options_of):
+def test_a_filter_that_matches_nothing_says_so_instead_of_drawing(
+    open_app, app_db: Path, options_of, charts_of
+):
     first = options_of(app_db)["first_day"]
     at = open_app(
         query={
@@ -129,7 +131,7 @@ def test_a_filter_that_matches_nothing_says_so_instead_of_drawing(open_app, app_
         }
     )
     assert EMPTY_FILTERS in [i.value for i in at.info]
-    assert not at.get("plotly_chart")
+    assert not charts_of(at)
 
 
 def test_team_link_lands_on_that_team_and_the_picker_moves_the_link(
