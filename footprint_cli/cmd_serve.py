@@ -4,6 +4,10 @@ The app reads its database from FOOTPRINT_DB, which this command sets. On a fres
 database does not exist yet; then the demo database is built first, so `make run` opens on a whole demo
 organisation instead of an empty page. A database named with --db (or FOOTPRINT_DB) is never built
 implicitly: pointing at a missing file is more likely a typo than a wish for demo data.
+
+Streamlit reads `.streamlit/config.toml` from the working directory, so the server is started in the
+directory that holds the app's configuration (the upload size limit, the theme), wherever the command
+was typed; and through `dashboard.server`, which imports the pages' modules before the first visit.
 """
 
 from __future__ import annotations
@@ -40,15 +44,24 @@ def app_path() -> Path:
     return app
 
 
+def config_dir(app: Path) -> Path | None:
+    """The directory whose `.streamlit/config.toml` configures the app (the project root), if present."""
+    root = app.resolve().parent.parent
+    return root if (root / ".streamlit" / "config.toml").is_file() else None
+
+
 def needs_demo(db_flag: Path | None, db: Path, default: Path = DEFAULT_DB_PATH) -> bool:
     """Build the demo first only when no database was named and the default one does not exist yet."""
     return db_flag is None and Path(db).resolve() == Path(default).resolve() and not Path(db).exists()
 
 
-def streamlit_command(app: Path, port: int, *, headless: bool = False) -> list[str]:
-    """The command line that starts the app; usage statistics off, as nothing may leave the machine."""
+def streamlit_command(app: Path, port: int, *, headless: bool = False, module: str = "streamlit") -> list[str]:
+    """The command line that starts the app; usage statistics off, as nothing may leave the machine.
+
+    module is `streamlit` or `dashboard.server` (the same command line, with the pages' imports done
+    before the server listens)."""
     return [
-        sys.executable, "-m", "streamlit", "run", str(app),
+        sys.executable, "-m", module, "run", str(app),
         "--server.port", str(port),
         "--server.headless", "true" if headless else "false",
         "--browser.gatherUsageStats", "false",
@@ -57,7 +70,7 @@ def streamlit_command(app: Path, port: int, *, headless: bool = False) -> list[s
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    db = Path(settings.db)
+    db = Path(os.path.abspath(settings.db))  # the server runs in the configuration's directory
     if not 0 < args.port < 65536:
         raise CliError(f"--port {args.port} is not a TCP port (1-65535)")
     app = app_path()
@@ -73,7 +86,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"note: {db} does not exist yet; the dashboard starts empty until you upload a file", flush=True)
     env = {**os.environ, "FOOTPRINT_DB": str(db)}
     print(f"starting the dashboard on http://localhost:{args.port} (database {db})", flush=True)
-    cmd = streamlit_command(app, args.port, headless=args.headless)
+    cmd = streamlit_command(app, args.port, headless=args.headless, module="dashboard.server")
+    config = config_dir(app)
+    if config is None:
+        print(f"note: no .streamlit/config.toml beside {app.parent}; Streamlit's defaults apply", flush=True)
+    else:
+        os.chdir(config)
     if os.name == "posix":  # become the server, so Ctrl+C and a supervisor's SIGTERM reach it directly
         os.execve(cmd[0], cmd, env)
     return subprocess.call(cmd, env=env)
