@@ -9,7 +9,15 @@ Views import only this package.
 from __future__ import annotations
 
 from dashboard.data.access import db_path, ensure_database, reading, writing
-from dashboard.data.queries import has_data, ledger_ignores, ledger_query, options, query, report
+from dashboard.data.queries import (
+    has_data,
+    ledger_ignores,
+    ledger_query,
+    model_periods,
+    options,
+    query,
+    report,
+)
 from dashboard.data.uploads import RULES_FORMAT, formats, ingest_uploads, is_rules_file, preview
 
 __all__ = [
@@ -22,6 +30,7 @@ __all__ = [
     "is_rules_file",
     "ledger_ignores",
     "ledger_query",
+    "model_periods",
     "options",
     "preview",
     "query",

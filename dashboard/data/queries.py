@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -64,6 +65,35 @@ def ledger_query(name: str, filters: Filters, **kwargs: Any) -> Any:
         since=filters.since, until=filters.until, team=list(filters.team), model=list(filters.model)
     )
     return query(f"ledger.{name}", scope, **kwargs)
+
+
+# The refresh materialises every model's ledger per day and per month for all dates and teams
+# (footprint.ledger.refresh: ledger_model_period, written by the same SQL that model_periods() runs).
+_MATERIALISED_PERIODS = (
+    "SELECT * FROM ledger_model_period WHERE grain = ? AND model = ? ORDER BY period_start"
+)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _materialised_periods(
+    path: str, version: tuple[int, int], model: str, grain: str
+) -> list[dict[str, Any]]:
+    with access.reading() as con:
+        frame = con.execute(_MATERIALISED_PERIODS, [grain, model]).df()
+    # as model_periods() gives them: days as ISO text, missing values as None
+    frame["period_start"] = [d.date().isoformat() for d in frame["period_start"]]
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+def model_periods(filters: Filters, model: str, grain: str = "day") -> list[dict[str, Any]]:
+    """One model's ledger per period (its cumulative training and serving curves).
+
+    Over all dates and teams the refresh has materialised it already, so it is read, not recomputed;
+    a date or team filter runs footprint.ledger.model_periods for that scope."""
+    if filters.since is None and filters.until is None and not filters.team:
+        path = access.db_path()
+        return _materialised_periods(str(path), store.data_version(path), model, grain)
+    return ledger_query("model_periods", replace(filters, model=[model]), grain=grain)
 
 
 def ledger_ignores(filters: Filters) -> list[str]:

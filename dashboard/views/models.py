@@ -6,8 +6,6 @@ and the reports call. The ledger spans every provider and region; dates, team an
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pandas as pd
 import streamlit as st
 
@@ -44,10 +42,24 @@ OTHER = Measure(
 
 total_training, total_inference = ledger["training_energy_kwh"].sum(), ledger["inference_energy_kwh"].sum()
 cols = st.columns(3)
-components.kpi(cols[0], "Training IT energy", units.energy(total_training), "incl. fine-tuning")
-components.kpi(cols[1], "Inference IT energy", units.energy(total_inference), "online and batch serving")
+components.kpi(
+    cols[0],
+    "Training IT energy",
+    units.energy(total_training),
+    "incl. fine-tuning",
+    "IT energy (PUE not applied) of line items and telemetry attributed to a training workload; the "
+    "attribution rules are on the Methodology & data quality page.",
+)
+components.kpi(
+    cols[1],
+    "Inference IT energy",
+    units.energy(total_inference),
+    "online and batch serving",
+    "IT energy (PUE not applied) of line items and telemetry attributed to serving.",
+)
 share = total_inference / (total_training + total_inference) if total_training + total_inference else None
 components.kpi(cols[2], "Serving share", units.percent(share), "inference / (training + inference) IT energy")
+components.methodology_link()
 
 st.subheader("Training vs inference per model")
 total_kwh = ledger[["training_energy_kwh", "inference_energy_kwh", "other_energy_kwh"]].fillna(0).sum(axis=1)
@@ -109,7 +121,7 @@ if not candidates:
 else:
     model = st.selectbox("Model", candidates, key="models-curve")
     row = ledger.set_index("model").loc[model]
-    curve = pd.DataFrame(data.ledger_query("model_periods", replace(f, model=[model]), grain="day"))
+    curve = pd.DataFrame(data.model_periods(f, model, grain="day"))
     markers = []
     if row["break_even"]:
         markers.append((row["break_even"], f"break-even {row['break_even']}"))

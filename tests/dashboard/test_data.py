@@ -167,3 +167,43 @@ def test_a_failing_refresh_is_reported_once_and_leaves_the_previous_figures(
     assert data.ensure_database() == first and len(calls) == 1  # not retried on every page view
     # the pages keep showing the figures of the last good refresh (the failed one rolled back whole)
     assert data.query("kpis", Filters())["energy_kwh"] == before["energy_kwh"]
+
+
+def test_an_unfiltered_model_curve_is_read_from_the_materialised_ledger(
+    app_db: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The Models page's cumulative curve: over all dates and teams the refresh already wrote it
+    (ledger_model_period), so the page reads it instead of running the ledger query again."""
+    import streamlit as st
+
+    from footprint import ledger
+
+    with connection(app_db, read_only=True) as con:
+        model = con.execute(
+            "SELECT model FROM ledger_model_period WHERE grain = 'day' GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"
+        ).fetchone()[0]
+        computed = ledger.model_periods(con, ledger.LedgerFilters(model=[model]), grain="day")
+        team = con.execute(
+            "SELECT team FROM ledger_model_day WHERE model = ? GROUP BY 1 ORDER BY 1 LIMIT 1", [model]
+        ).fetchone()[0]
+        for_team = ledger.model_periods(con, ledger.LedgerFilters(team=[team], model=[model]), grain="day")
+    st.cache_data.clear()
+    calls: list[object] = []
+    original = ledger.model_periods
+    monkeypatch.setattr(ledger, "model_periods", lambda *a, **kw: calls.append(a) or original(*a, **kw))
+
+    read = data.model_periods(Filters(), model, grain="day")
+    assert calls == []  # not recomputed
+    assert [r["period_start"] for r in read] == [r["period_start"] for r in computed]
+    assert len(read) > 30
+    for got, want in zip(read, computed, strict=True):
+        assert set(got) == set(want)
+        for key, value in want.items():
+            if isinstance(value, float):
+                assert got[key] == pytest.approx(value, rel=1e-9, abs=1e-12), key
+            else:
+                assert got[key] == value, key
+
+    scoped = data.model_periods(Filters(team=[team]), model, grain="day")  # a team: the ledger query runs
+    assert len(calls) == 1
+    assert [r["period_start"] for r in scoped] == [r["period_start"] for r in for_team]
