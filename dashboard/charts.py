@@ -58,8 +58,10 @@ def breakdown(
     high: str | None = None,
     dim_label: str | None = None,
     top: int = 15,
+    colour_by: str | None = None,
 ) -> go.Figure:
-    """Horizontal bars, largest first, with the uncertainty range as error bars where given."""
+    """Horizontal bars, largest first, with the uncertainty range as error bars where given; coloured by
+    the bar's own value, or by another column's (colour_by: a GPU by its host)."""
     data = df.sort_values(measure.column, ascending=False).head(top).iloc[::-1]
     scale = measure.scale(data[measure.column])
     values = data[measure.column] / scale.divisor
@@ -84,7 +86,7 @@ def breakdown(
             orientation="h",
             error_x=error,
             customdata=hover,
-            marker_color=[colour_for(dim, v) for v in data[dim]],
+            marker_color=[colour_for(colour_by or dim, v) for v in data[colour_by or dim]],
             hovertemplate="%{y}: %{customdata}<extra></extra>",
         )
     )
@@ -205,6 +207,8 @@ def scatter_vs(
     y: Measure,
     label: str,
     title: str,
+    *,
+    label_title: str | None = None,
 ) -> go.Figure:
     """Measured vs modelled per resource, with the line where they agree."""
     scale = x.scale(pd.concat([df[x.column], df[y.column]]))
@@ -223,7 +227,7 @@ def scatter_vs(
                 x=df[x.column] / scale.divisor,
                 y=df[y.column] / scale.divisor,
                 mode="markers",
-                name=label,
+                name=label_title or label,
                 text=df[label].astype(str),
                 customdata=list(
                     zip(
@@ -251,7 +255,7 @@ def power_lines(df: pd.DataFrame, measure: Measure, title: str, *, x: str, colou
                 y=part[measure.column] / scale.divisor,
                 mode="lines+markers",
                 name=str(name),
-                marker={"size": 4},
+                marker={"size": 6},  # telemetry often covers short windows: points stay visible
                 line={"color": colour_for(colour_by, name)},
                 customdata=[measure.text(v, scale) for v in part[measure.column]],
                 hovertemplate="%{fullData.name}, %{x|%Y-%m-%d %H:%M}: %{customdata}<extra></extra>",

@@ -125,11 +125,27 @@ def _column_config(df: pd.DataFrame, overrides: dict | None) -> dict:
     config: dict = {}
     for column in df.columns:
         label = LABELS.get(str(column))
-        if isinstance(label, tuple):
+        if pd.api.types.is_datetime64_any_dtype(df[column]):  # days as days, times as UTC minutes
+            text = label if isinstance(label, str) else str(column)
+            values = df[column].dropna()
+            if (values == values.dt.normalize()).all():
+                config[column] = st.column_config.DateColumn(text, format="YYYY-MM-DD")
+            else:
+                config[column] = st.column_config.DatetimeColumn(f"{text} (UTC)", format="YYYY-MM-DD HH:mm")
+        elif isinstance(label, tuple):
             config[column] = number_column(*label)
         elif label:
             config[column] = label
     return {**config, **(overrides or {})}
+
+
+def _shown(df: pd.DataFrame) -> pd.DataFrame:
+    """The table as displayed: a missing text value reads as a dash, not as 'None'."""
+    shown = df.copy()
+    for column in shown.columns:
+        if shown[column].dtype == object or pd.api.types.is_string_dtype(shown[column]):
+            shown[column] = shown[column].astype(object).where(shown[column].notna(), units.EN_DASH)
+    return shown
 
 
 def table(
@@ -139,7 +155,9 @@ def table(
     if df.empty:
         st.info(empty)
         return
-    st.dataframe(df, hide_index=True, column_config=_column_config(df, column_config), width="stretch")
+    st.dataframe(
+        _shown(df), hide_index=True, column_config=_column_config(df, column_config), width="stretch"
+    )
     st.download_button(
         "Download CSV",
         csv_bytes(df),
@@ -228,8 +246,15 @@ def value_and_range(k: dict, column: str, kind: str) -> tuple[str, str | None]:
     text = units.quantity(value, kind)
     if not low or value is None:
         return text, None
-    scale = units.pick_scale(value, kind)
-    return text, f"range {units.quantity(k[low], kind, scale)} to {units.quantity(k[high], kind, scale)}"
+    return text, "range " + range_text(value, k[low], k[high], kind)
+
+
+def range_text(central: float, low: float | None, high: float | None, kind: str) -> str:
+    """'10.9–20.5 MWh': low and high in the central value's unit and precision (as footprint.units does)."""
+    scale = units.pick_scale(central, kind)
+    decimals = units.decimals_for(central / scale.divisor)
+    ends = [units.number(None if v is None else v / scale.divisor, decimals) for v in (low, high)]
+    return f"{ends[0]}{units.EN_DASH}{ends[1]} {scale.unit}"
 
 
 def scope_text(f: Filters) -> str:

@@ -17,8 +17,8 @@ import pandas as pd
 
 from dashboard.style import Measure, colour_for
 
-# Period labels per grain: ISO text, so labels sort as their periods do.
-PERIOD_FORMATS = {"month": "%Y-%m", "week": "%Y-%m-%d", "day": "%Y-%m-%d"}
+# Period labels per grain, as the plotly charts of the other pages label them; ordered by period.
+PERIOD_FORMATS = {"month": "%b %Y", "week": "%Y-%m-%d", "day": "%Y-%m-%d"}
 PERIOD_TITLES = {"month": "Month", "week": "Week (from Monday)", "day": "Day (UTC)"}
 # Thousands separators and no SI suffixes ('2k') on value axes: the unit is in the axis title.
 AXIS_FORMAT = ",~f"
@@ -42,7 +42,7 @@ def _colours(dimension: str, values: list[Any]) -> dict[str, list[str]]:
 
 
 def period_label(value: Any, grain: str) -> str:
-    """'2026-04' for a month, '2026-04-06' for a week's Monday or a day."""
+    """'Apr 2026' for a month, '2026-04-06' for a week's Monday or a day."""
     return pd.Timestamp(value).strftime(PERIOD_FORMATS[grain])
 
 
@@ -57,6 +57,7 @@ def trend(
     """Stacked bars over time, one colour per group (provider, workload, team...) when colour_by is given."""
     scale = measure.scale(df.groupby("period")[measure.column].sum() if colour_by else df[measure.column])
     period_title = PERIOD_TITLES[grain]
+    order = [period_label(p, grain) for p in sorted(df["period"].unique())]
     data = pd.DataFrame(
         {
             "period": [period_label(p, grain) for p in df["period"]],
@@ -70,7 +71,7 @@ def trend(
             "field": "period",
             "type": "ordinal",
             "title": period_title,
-            "sort": "ascending",
+            "sort": order,
             "axis": {"labelAngle": 0, "labelOverlap": True},
         },
         "y": {
@@ -154,11 +155,11 @@ def breakdown(
             "tooltip": tooltip,
         },
     }
-    height = max(120, BAR_ROW_PX * len(data))
+    height = {"step": BAR_ROW_PX}  # a band per bar (a fixed total height collapses the bands in Streamlit)
     if not (low and high):
         return _spec(title, data, height=height, **bars)
     ranges = {
-        "mark": {"type": "rule", "color": "#555"},
+        "mark": {"type": "rule", "color": "#333", "strokeWidth": 1.5},
         "encoding": {
             "x": {"field": "low", "type": "quantitative"},
             "x2": {"field": "high"},
@@ -167,3 +168,55 @@ def breakdown(
         },
     }
     return _spec(title, data, height=height, layer=[bars, ranges])
+
+
+def stacked_bars(
+    df: pd.DataFrame, dim: str, colour_by: str, measure: Measure, title: str, top: int = 15
+) -> dict[str, Any]:
+    """Horizontal bars per group (largest total first), split by a second dimension (a model's workloads)."""
+    totals = df.groupby(dim)[measure.column].sum().sort_values(ascending=False).head(top)
+    rows = df[df[dim].isin(totals.index)]
+    scale = measure.scale(totals)
+    data = pd.DataFrame(
+        {
+            "group": rows[dim].astype(str).to_numpy(),
+            "part": rows[colour_by].astype(str).to_numpy(),
+            "value": (rows[measure.column] / scale.divisor).to_numpy(),
+            "text": [measure.text(v, scale) for v in rows[measure.column]],
+        }
+    )
+    label, part_label = dim.capitalize(), colour_by.capitalize()
+    parts = sorted(data["part"].unique())
+    return _spec(
+        title,
+        data,
+        mark={"type": "bar"},
+        height={"step": BAR_ROW_PX},
+        encoding={
+            "x": {
+                "field": "value",
+                "type": "quantitative",
+                "title": measure.axis_title(scale),
+                "stack": "zero",
+                "axis": {"format": AXIS_FORMAT},
+            },
+            "y": {
+                "field": "group",
+                "type": "nominal",
+                "title": label,
+                "sort": [str(v) for v in totals.index],
+            },
+            "color": {
+                "field": "part",
+                "type": "nominal",
+                "title": part_label,
+                "scale": _colours(colour_by, parts),
+            },
+            "order": {"field": "part"},
+            "tooltip": [
+                {"field": "group", "type": "nominal", "title": label},
+                {"field": "part", "type": "nominal", "title": part_label},
+                {"field": "text", "type": "nominal", "title": measure.label},
+            ],
+        },
+    )

@@ -143,6 +143,13 @@ def writing() -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 _REFRESH_FAILED: dict[tuple[str, tuple[int, int]], str] = {}
+# What the first page view after new data or a new version waits on, said while it waits.
+_REBUILDING = {
+    "data": "New data was loaded outside the dashboard: refreshing the estimates and the tables the pages "
+    "read (once; pages are instant afterwards)...",
+    "definitions": "This version defines the page tables differently: rebuilding them from the stored "
+    "estimates (once; nothing is re-estimated)...",
+}
 
 
 def ensure_database() -> str | None:
@@ -160,7 +167,8 @@ def ensure_database() -> str | None:
         stale = aggregates.staleness(con)
         if stale:
             try:
-                _rebuild(con, stale)
+                with st.spinner(_REBUILDING[stale]):
+                    _rebuild(con, stale)
             except duckdb.Error as exc:
                 message = (
                     f"the derived tables could not be refreshed ({exc}); the pages show them as they were"

@@ -32,10 +32,16 @@ if not k["footprint_rows"]:
 LOCATION = components.TREND_MEASURES["Location-based emissions"]
 MARKET = components.TREND_MEASURES["Market-based emissions"]
 cols = st.columns(2)
+HELP = {
+    LOCATION.column: "Facility energy x the average grid factor of each region's zone for the year (table below).",
+    MARKET.column: "Facility energy x the factor of your contractual instruments, then the residual mix, then the "
+    "location-based factor as a flagged last resort (tables below).",
+}
 for col, m in zip(cols, (LOCATION, MARKET), strict=True):
     text, detail = components.value_and_range(k, m.column, "co2e")
-    components.kpi(col, m.label, text, detail)
+    components.kpi(col, m.label, text, detail, HELP[m.column])
 st.caption(f"Scope label: emissions {components.SCOPE_LABELS[components.scope_label()]}.")
+components.methodology_link()
 
 both = [
     Measure(LOCATION.column, "Location-based", "co2e", colour=SERIES_COLOURS["location"]),
@@ -115,6 +121,7 @@ components.table(
     "on the Upload page to apply them.",
     column_config={
         "factor_g_per_kwh": components.number_column("Factor (gCO2e/kWh)", 1),
+        "instrument_covered_kwh": components.number_column("Covered by the instruments (kWh)", 1),
         "facility_energy_kwh": components.number_column("Facility energy of those rows (kWh)", 1),
     },
 )

@@ -31,6 +31,7 @@ for col, (label, column) in zip(
     components.kpi(col, label, text, detail)
 ratio = (k.get("facility_energy_kwh") or 0) / k["energy_kwh"] if k.get("energy_kwh") else None
 components.kpi(cols[2], "Average PUE applied", units.pue(ratio), "facility energy / IT energy over the scope")
+components.methodology_link()
 
 IT = Measure("energy_kwh", "IT energy", "energy", colour=SERIES_COLOURS["it"])
 FACILITY = Measure("facility_energy_kwh", "Facility energy", "energy", colour=SERIES_COLOURS["facility"])

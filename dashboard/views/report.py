@@ -70,15 +70,20 @@ with right:
     teams = st.multiselect("Teams", opts["team"], key="report-team", placeholder="Whole organisation")
     models = st.multiselect("Models", opts["model"], key="report-model", placeholder="Every model")
 scope = Scope(teams=tuple(teams), models=tuple(models))
-st.caption(f"Period: {period.description}. Compared with {period.comparison}: {period.previous().label}. "
-           f"Scope: {scope.label}.")
+st.caption(
+    f"Period: {period.description}. Compared with {period.comparison}: {period.previous().label}. "
+    f"Scope: {scope.label}."
+)
 ignored = data.ledger_ignores(f)
 if ignored:
-    st.info(f"A report covers the whole organisation or teams and models; the sidebar's {', '.join(ignored)} "
-            "filter does not apply to it.")
+    st.info(
+        f"A report covers the whole organisation or teams and models; the sidebar's {', '.join(ignored)} "
+        "filter does not apply to it."
+    )
 
-k = data.query("kpis", Filters(since=period.since, until=period.until, team=list(scope.teams),
-                               model=list(scope.models)))
+k = data.query(
+    "kpis", Filters(since=period.since, until=period.until, team=list(scope.teams), model=list(scope.models))
+)
 if k["footprint_rows"]:
     components.headline_cards(k)
 else:
@@ -96,8 +101,15 @@ for col, fmt in zip(cols, FORMATS, strict=True):
             if built.get("error"):
                 st.error(built["error"])
             else:
-                st.download_button(f"Download {built['file_name']}", built["bytes"], file_name=built["file_name"],
-                                   mime=FORMATS[fmt], key=f"report-download-{fmt}", on_click="ignore",
-                                   type="primary", width="stretch")
+                st.download_button(
+                    f"Download {built['file_name']}",
+                    built["bytes"],
+                    file_name=built["file_name"],
+                    mime=FORMATS[fmt],
+                    key=f"report-download-{fmt}",
+                    on_click="ignore",
+                    type="primary",
+                    width="stretch",
+                )
                 if built["empty"]:
                     st.caption("No data in this period and scope: the report says so.")

@@ -1,5 +1,8 @@
 """Team dashboards: one team's models, trend, top resources and month-on-month change.
 
+Where an ML platform lead lands, so its charts are Vega-Lite like the Overview's (dashboard.vega: no
+plotly.js to load before the first chart draws).
+
 A link with ?team=NAME lands on that team (the same parameter as the sidebar's team filter), so a team
 can bookmark its own page. Picking another team here sets the team filter, and the link follows.
 """
@@ -10,8 +13,8 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import charts, components, data, filters
-from dashboard.charts import Measure
+from dashboard import components, data, filters, vega
+from dashboard.style import Measure
 from footprint import units
 
 st.title("Team dashboards")
@@ -45,6 +48,7 @@ if not k["footprint_rows"]:
     st.info(components.EMPTY_FILTERS)
     st.stop()
 components.headline_cards(k)
+components.methodology_link()
 
 energy = Measure("energy_kwh", "IT energy", "energy")
 st.subheader(f"Models of {picked}")
@@ -65,8 +69,8 @@ components.chart(
             "scope2_market_kgco2e",
         ]
     ],
-    lambda d: charts.stacked_bars(
-        d, "model", "workload", energy, f"IT energy of {picked}'s models by workload"
+    lambda d: vega.stacked_bars(
+        d, "model", "workload", energy, f"IT energy per model of team {picked}, by workload"
     ),
     name=f"team-{picked}-models",
 )
@@ -75,7 +79,7 @@ st.subheader("Trend")
 trend = data.query("totals", scope, by=["workload"], grain="month", metrics=["energy_kwh"])
 components.chart(
     trend[["period", "workload", "energy_kwh"]],
-    lambda d: charts.trend(d, energy, f"IT energy of {picked} per month by workload", colour_by="workload"),
+    lambda d: vega.trend(d, energy, f"IT energy of {picked} per month by workload", colour_by="workload"),
     name=f"team-{picked}-trend",
 )
 

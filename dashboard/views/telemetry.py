@@ -75,6 +75,7 @@ else:
             Measure("energy_kwh", "Measured energy", "energy"),
             "Measured GPU energy per device (largest 15)",
             dim_label="Host / GPU",
+            colour_by="host",  # a host's GPUs share its colour, as in the power chart above
         ),
         name="telemetry-energy-per-device",
         download=devices,
@@ -94,6 +95,7 @@ components.chart(
         Measure("modelled_same_hours_kwh", "Modelled for the same device-hours", "energy"),
         "resource_id",
         "Measured vs modelled accelerator energy per resource",
+        label_title="Billed resource",
     ),
     name="measured-vs-modelled",
     empty="No billed resource in this scope is covered by telemetry, so there is nothing to reconcile.",

@@ -50,6 +50,16 @@ def test_overview_cards_are_the_summary(open_app, app_db: Path, cards, expected_
     shown = cards(at)
     assert shown == expected_cards(app_db, Filters())
     assert shown["Line items"] != "0"
+    # each energy and emissions card shows its range, as footprint.units writes one (what the reports print)
+    with connection(app_db, read_only=True) as con:
+        s = summary(con, Filters())
+    captions = [c.value for c in at.caption]
+    for column, kind in [("energy_kwh", "energy"), ("scope2_market_kgco2e", "co2e")]:
+        text = units.with_range(s[column], s[f"{column}_low"], s[f"{column}_high"], kind)  # '80.7 MWh (52.9–100)'
+        value_and_unit, _, ends = text.partition(" (")
+        unit = value_and_unit.split(" ", 1)[1]
+        assert f"range {ends.rstrip(')')} {unit}" in captions
+    assert any(p.label.startswith("How these figures are made") for p in at.get("page_link"))
 
 
 def busiest_pair(db: Path, a: str, b: str) -> tuple[str, str]:

@@ -74,10 +74,11 @@ def test_trend_stacks_groups_by_period_with_their_fixed_colours():
     assert enc["y"]["title"] == "Location-based emissions (t CO2e)" and enc["y"]["stack"] == "zero"
     assert enc["x"]["title"] == "Month"
     assert spec["data"]["values"] == [
-        {"period": "2025-01", "value": 3.0, "text": "3.00 t CO2e", "group": "training"},
-        {"period": "2025-01", "value": 9.0, "text": "9.00 t CO2e", "group": "inference"},
-        {"period": "2025-02", "value": 14.0, "text": "14.0 t CO2e", "group": "inference"},
+        {"period": "Jan 2025", "value": 3.0, "text": "3.00 t CO2e", "group": "training"},
+        {"period": "Jan 2025", "value": 9.0, "text": "9.00 t CO2e", "group": "inference"},
+        {"period": "Feb 2025", "value": 14.0, "text": "14.0 t CO2e", "group": "inference"},
     ]
+    assert enc["x"]["sort"] == ["Jan 2025", "Feb 2025"]  # by period, not alphabetically
     colours = enc["color"]["scale"]
     assert dict(zip(colours["domain"], colours["range"], strict=True)) == {
         "inference": WORKLOAD_COLOURS["inference"],
@@ -97,3 +98,28 @@ def test_trend_of_days_and_money_and_missing_values_stay_valid_json():
     assert spec["data"]["values"][0] == {"period": "2025-03-30", "value": 1234.6, "text": "1,235 EUR"}
     assert spec["data"]["values"][1]["value"] is None and spec["data"]["values"][1]["text"] == "\u2013"
     json.loads(json.dumps(spec, allow_nan=False))  # what the browser parses: no NaN
+
+
+def test_stacked_bars_order_groups_by_their_total_and_colour_the_parts():
+    df = pd.DataFrame(
+        {
+            "model": ["small", "big", "big", "mid"],
+            "workload": ["inference", "training", "inference", "training"],
+            "energy_kwh": [500.0, 8_000.0, 4_000.0, 2_000.0],
+        }
+    )
+    spec = vega.stacked_bars(df, "model", "workload", ENERGY, "IT energy per model, by workload")
+    enc = spec["encoding"]
+    assert enc["y"]["sort"] == ["big", "mid", "small"]  # by total: 12, 2 and 0.5 MWh
+    assert enc["x"]["title"] == "IT energy (MWh)" and enc["x"]["stack"] == "zero"  # the largest total: 12 MWh
+    assert [(r["group"], r["part"], r["value"], r["text"]) for r in spec["data"]["values"]] == [
+        ("small", "inference", 0.5, "0.500 MWh"),
+        ("big", "training", 8.0, "8.00 MWh"),
+        ("big", "inference", 4.0, "4.00 MWh"),
+        ("mid", "training", 2.0, "2.00 MWh"),
+    ]
+    colours = enc["color"]["scale"]
+    assert dict(zip(colours["domain"], colours["range"], strict=True)) == {
+        "inference": WORKLOAD_COLOURS["inference"],
+        "training": WORKLOAD_COLOURS["training"],
+    }
