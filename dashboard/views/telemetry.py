@@ -50,6 +50,7 @@ else:
         f"{units.number(devices['covered_h'].sum())} h",
         "hours with samples, summed over devices",
     )
+    components.methodology_link("measured figures")
 
     st.subheader("Measured power over time")
     by = st.segmented_control("Per", ["host", "device"], default="host", key="tm-by") or "host"
@@ -65,6 +66,13 @@ else:
         ),
         name=f"telemetry-power-{by}",
     )
+    spans = power.groupby(by)["bucket_start"].agg(["min", "max"]).sort_values("min")
+    if 0 < len(spans) <= 8:  # logs often cover a few hours each, far apart: say where, so one can zoom in
+        st.caption(
+            f"First to last sampled hour per {by} (UTC): "
+            + "; ".join(f"{n} {lo:%Y-%m-%d %H:%M} to {hi:%Y-%m-%d %H:%M}" for n, lo, hi in spans.itertuples())
+            + ". Drag across the chart to zoom into one of them; double-click to zoom out."
+        )
 
     st.subheader("Energy per device")
     components.chart(
