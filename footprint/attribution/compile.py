@@ -1,7 +1,8 @@
-"""Turns a validated rule set into the one INSERT that attributes every billing row, inside DuckDB.
+"""Turns a validated rule set into the one INSERT that attributes billing rows, inside DuckDB.
 
 The rules are data, so the SQL is generated: one boolean per rule, one value column per source and
-dimension, and a precedence pick. What the user wrote (tag keys, patterns, names) only ever travels as
+dimension, and a precedence pick. It runs over the distinct combinations of the fields attribution reads
+(`keys_sql`), so the cost grows with the variety of a bill, not with its length. What the user wrote (tag keys, patterns, names) only ever travels as
 named parameters; the billing columns a rule may test are identifiers taken from code
 (`RESOURCE_FIELDS`, `USAGE_FIELDS`). Patterns travel as parameters too: DuckDB folds a parameter into a
 constant, so each regular expression is compiled once, not per row.
@@ -35,6 +36,16 @@ _NORMALISERS = {
     "lower": "nullif(lower(trim({})), '')",
     "slug": "fp_attr_slug({})",
 }
+
+
+# Every billing column attribution reads: the combination key of keys.sql.
+KEY_FIELDS = ("provider", "tags", *RESOURCE_FIELDS, *USAGE_FIELDS, "workload_hint")
+
+
+def keys_sql(scope: str = "TRUE") -> str:
+    """The statement filling _attr_keys for the billing rows (alias b) that `scope` selects (SQL from code)."""
+    fields = ", ".join(f"b.{f}" for f in KEY_FIELDS)
+    return sql("attribution/keys").replace("@@fields@@", fields).replace("@@scope@@", scope)
 
 
 @dataclass

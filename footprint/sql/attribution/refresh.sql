@@ -1,12 +1,15 @@
--- Fills line_item_attribution with one row per billing line item: team, model, workload (+ detail),
--- project, and which rule decided each of them.
+-- Fills line_item_attribution with one row per billing line item in _attr_keys (keys.sql): team, model,
+-- workload (+ detail), project, and which rule decided each of them.
 --
 -- A template: footprint/attribution/compile.py replaces every @@slot@@ with SQL generated from the
 -- validated rules file. Each value from the file (tag keys, patterns, names) arrives as a named
 -- parameter; identifiers (billing column names) come only from code.
 --
--- Sources, each computed for every row, then combined in the precedence order of the rules file:
---   tags            the first configured tag key present on the row, per dimension
+-- Everything below runs once per distinct combination of the fields attribution reads (key_id of
+-- _attr_keys), never once per row; the last SELECT hands each combination's result to its rows.
+--
+-- Sources, each computed for every combination, then combined in the precedence order of the rules file:
+--   tags            the first configured tag key present, per dimension
 --   resource_rules  the first matching rule on resource ids / names that sets the dimension
 --   usage_rules     the first matching rule on usage type / SKU / service that sets the dimension
 --   ingest_hint     billing_line_items.workload_hint (workload only)
@@ -17,9 +20,9 @@ workload_values AS (@@workload_values@@),
 aliases AS (@@aliases@@),
 ignored AS (SELECT @@ignored@@ AS value_matches),
 tag_pairs AS (
-    SELECT b.row_id, b.provider, e.key AS tag_key,
+    SELECT b.key_id, b.provider, e.key AS tag_key,
            nullif(trim(json_extract_string(e.value, '$')), '') AS tag_value
-    FROM billing_line_items b, json_each(b.tags) e
+    FROM _attr_keys b, json_each(b.tags) e
     WHERE b.tags IS NOT NULL AND json_type(b.tags) = 'OBJECT'
 ),
 -- Keys and values are matched once per distinct text, not once per row.
@@ -40,16 +43,16 @@ value_checks AS (
     LEFT JOIN workload_values w ON w.value_match = fp_attr_match(v.tag_value)
 ),
 tag_hits AS (
-    SELECT p.row_id, k.dimension, k.rank_no AS rank_key, p.tag_key, p.tag_value,
+    SELECT p.key_id, k.dimension, k.rank_no AS rank_key, p.tag_key, p.tag_value,
            c.workload, c.workload_detail
     FROM tag_pairs p
     JOIN key_hits k ON k.provider = p.provider AND k.tag_key = p.tag_key
     JOIN value_checks c ON c.tag_value = p.tag_value
     WHERE c.kept AND (k.dimension <> 'workload' OR c.workload IS NOT NULL)
 ),
--- Per row and dimension, the hit with the lowest rank_no.
+-- Per combination and dimension, the hit with the lowest rank_no.
 tags AS (
-    SELECT row_id,
+    SELECT key_id,
         arg_min(tag_value, rank_key) FILTER (WHERE dimension = 'team') AS tags_team,
         arg_min('tag:' || tag_key, rank_key) FILTER (WHERE dimension = 'team') AS tags_team_rule,
         arg_min(tag_value, rank_key) FILTER (WHERE dimension = 'model') AS tags_model,
@@ -60,11 +63,10 @@ tags AS (
         arg_min(workload_detail, rank_key) FILTER (WHERE dimension = 'workload') AS tags_workload_detail,
         arg_min('tag:' || tag_key, rank_key) FILTER (WHERE dimension = 'workload') AS tags_workload_rule
     FROM tag_hits
-    GROUP BY row_id
+    GROUP BY key_id
 ),
--- Rules run once per distinct combination of the fields they read, not once per row: a bill repeats the
--- same resource and usage type on many rows.
-resource_keys AS (SELECT DISTINCT provider, @@resource_fields@@ FROM billing_line_items),
+-- Each rule list runs once per distinct combination of the fields it reads.
+resource_keys AS (SELECT DISTINCT provider, @@resource_fields@@ FROM _attr_keys),
 resource_hits AS (
     SELECT *,
         @@resource_hits@@
@@ -86,7 +88,7 @@ resource_tier AS (
         @@resource_tier@@
     FROM resource_values
 ),
-usage_keys AS (SELECT DISTINCT provider, @@usage_fields@@ FROM billing_line_items),
+usage_keys AS (SELECT DISTINCT provider, @@usage_fields@@ FROM _attr_keys),
 usage_hits AS (
     SELECT *,
         @@usage_hits@@
@@ -109,7 +111,7 @@ usage_tier AS (
     FROM usage_values
 ),
 tiers AS (
-    SELECT b.row_id,
+    SELECT b.key_id,
         CASE b.workload_hint
             WHEN 'training' THEN 'training'
             WHEN 'inference' THEN 'inference'
@@ -122,22 +124,28 @@ tiers AS (
         'ingest:workload_hint' AS ingest_hint_workload_rule,
         r.* EXCLUDE (provider, @@resource_fields@@),
         u.* EXCLUDE (provider, @@usage_fields@@)
-    FROM billing_line_items b
+    FROM _attr_keys b
     JOIN resource_tier r ON r.provider = b.provider AND @@resource_join@@
     JOIN usage_tier u ON u.provider = b.provider AND @@usage_join@@
 ),
 picked AS (
-    SELECT t.row_id,
+    SELECT t.key_id,
         @@picked@@
     FROM tiers t
-    LEFT JOIN tags g ON g.row_id = t.row_id
+    LEFT JOIN tags g ON g.key_id = t.key_id
+),
+final AS (
+    SELECT
+        p.key_id,
+        @@final@@,
+        nullif(concat_ws(';', 'team=' || p.team_rule, 'model=' || p.model_rule,
+                         'workload=' || p.workload_rule, 'project=' || p.project_rule), '') AS rule_id
+    FROM picked p
+    LEFT JOIN aliases al_team ON al_team.dimension = 'team' AND al_team.variant_match = fp_attr_match(p.team)
+    LEFT JOIN aliases al_model ON al_model.dimension = 'model' AND al_model.variant_match = fp_attr_match(p.model)
+    LEFT JOIN aliases al_project
+           ON al_project.dimension = 'project' AND al_project.variant_match = fp_attr_match(p.project)
 )
-SELECT
-    p.row_id,
-    @@final@@,
-    nullif(concat_ws(';', 'team=' || p.team_rule, 'model=' || p.model_rule,
-                     'workload=' || p.workload_rule, 'project=' || p.project_rule), '') AS rule_id
-FROM picked p
-LEFT JOIN aliases al_team ON al_team.dimension = 'team' AND al_team.variant_match = fp_attr_match(p.team)
-LEFT JOIN aliases al_model ON al_model.dimension = 'model' AND al_model.variant_match = fp_attr_match(p.model)
-LEFT JOIN aliases al_project ON al_project.dimension = 'project' AND al_project.variant_match = fp_attr_match(p.project)
+SELECT unnest(k.row_ids) AS row_id, f.team, f.model, f.workload, f.workload_detail, f.project, f.rule_id
+FROM final f
+JOIN _attr_keys k USING (key_id)
