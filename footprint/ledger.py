@@ -3,7 +3,8 @@
 The refresh step (after the estimation) spreads every footprint item and every inference count over the
 UTC days it covers and keeps them per day, team, model and workload (`ledger_model_day`,
 `ledger_model_cost_day`, `ledger_requests_day`), then materialises the per-model, per-period ledger
-(`ledger_model_period`, day and month). The query functions below are what the CLI, the dashboard and the
+(`ledger_model_period`, day and month). Sums are exact (DECIMAL), so they do not depend on the order
+threads add them in and an incremental refresh can rewrite just the days it touched. The query functions below are what the CLI, the dashboard and the
 reports call; each runs one SQL file over the day tables, so a filter gives the same figures everywhere.
 
 Definitions (docs/attribution.md, "Per-model ledger"):
@@ -21,12 +22,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
 from footprint.attribution import WORKLOAD_LABELS, active_rules
 from footprint.sqlfiles import sql
+
+if TYPE_CHECKING:
+    from footprint.pipeline import Delta
 
 PROJECTION_WINDOW_DAYS = 30
 SCI_NOTE = (
@@ -95,19 +99,74 @@ def _normalisers(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     return {"team_mode": rules.normalise.team, "model_mode": rules.normalise.model}
 
 
-def refresh(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild the ledger tables from footprint_items and inference_requests."""
-    modes = _normalisers(con)
-    for table in ("ledger_model_day", "ledger_model_cost_day", "ledger_requests_day", "ledger_model_period"):
-        con.execute(f"DELETE FROM {table}")
-    con.execute(sql("ledger/item_days"), modes)
-    con.execute(sql("ledger/model_day"))
-    con.execute(sql("ledger/requests_day"), modes)
+def _write_days(
+    con: duckdb.DuckDBPyConnection, modes: dict[str, Any], items: str, days: str, params: dict[str, Any]
+) -> None:
+    """Insert ledger_model_day and ledger_model_cost_day rows for the items and days the SQL slots select."""
+    text = sql("ledger/day_sums").replace("@@items@@", items).replace("@@days@@", days)
+    for stmt in (s for s in text.split(";\n") if s.strip()):
+        used = {k: v for k, v in {**modes, **params}.items() if f"${k}" in stmt}
+        con.execute(stmt, used)
+    for stmt in (s for s in sql("ledger/model_day").split(";\n") if s.strip()):
+        con.execute(stmt)
+
+
+def _write_periods(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DELETE FROM ledger_model_period")
     for grain in GRAINS:
         query = sql("ledger/filtered") + sql("ledger/periods")
         params = {**LedgerFilters().params(), "grain": grain}
         con.execute(f"INSERT INTO ledger_model_period {query}", params)
-    con.execute("DROP TABLE IF EXISTS _ledger_item_days")
+
+
+def _cleanup(con: duckdb.DuckDBPyConnection) -> None:
+    for table in (
+        "_ledger_day_sums",
+        "_ledger_names",
+        "_ledger_days",
+        "_ledger_aliases",
+        "_ledger_workload_values",
+    ):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def refresh(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the ledger tables from footprint_items and inference_requests."""
+    modes = _normalisers(con)
+    con.execute("DELETE FROM refresh_state")  # derived tables change; the pipeline records its own runs
+    for table in ("ledger_model_day", "ledger_model_cost_day", "ledger_requests_day"):
+        con.execute(f"DELETE FROM {table}")
+    _write_days(con, modes, "TRUE", "TRUE", {})
+    con.execute(sql("ledger/requests_day"), modes)
+    _write_periods(con)
+    _cleanup(con)
+
+
+def refresh_incremental(con: duckdb.DuckDBPyConnection, delta: Delta) -> None:
+    """Rewrite the day rows of the days the refresh touched (_refresh_spans, filled by the estimation),
+    the request days when request counts were added or removed, and the per-period ledger."""
+    modes = _normalisers(con)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _ledger_days AS SELECT DISTINCT CAST(d AS DATE) AS day FROM ("
+        "SELECT unnest(generate_series(date_trunc('day', charge_period_start), CASE WHEN charge_period_end > "
+        "charge_period_start THEN charge_period_end - INTERVAL 1 MICROSECOND ELSE charge_period_start END, "
+        "INTERVAL 1 DAY)) AS d FROM _refresh_spans)"
+    )
+    lo, hi = con.execute("SELECT min(day), max(day) FROM _ledger_days").fetchone() or (None, None)
+    if lo is not None:
+        for table in ("ledger_model_day", "ledger_model_cost_day"):
+            con.execute(f"DELETE FROM {table} WHERE day IN (SELECT day FROM _ledger_days)")
+        items = (
+            "charge_period_start < CAST($hi AS DATE) + INTERVAL 1 DAY "
+            "AND (charge_period_end > CAST($lo AS DATE) OR charge_period_start >= CAST($lo AS DATE))"
+        )
+        _write_days(con, modes, items, "day IN (SELECT day FROM _ledger_days)", {"lo": lo, "hi": hi})
+    if delta.requests_changed:
+        con.execute("DELETE FROM ledger_requests_day")
+        con.execute(sql("ledger/requests_day"), modes)
+    if lo is not None or delta.requests_changed:
+        _write_periods(con)
+    _cleanup(con)
 
 
 def _rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

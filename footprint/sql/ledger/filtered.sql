@@ -21,11 +21,11 @@ r AS (SELECT * FROM r_all WHERE CAST($since AS DATE) IS NULL OR day >= CAST($sin
 -- Requests and inference energy per day and model; the per-request ratios use only days that have both
 -- (matched days), so a day whose bill or whose counts are missing does not skew them.
 req_day AS (
-    SELECT day, model, sum(requests) AS requests, sum(tokens) AS tokens FROM r GROUP BY ALL
+    SELECT day, model, fp_sum(requests) AS requests, fp_sum(tokens) AS tokens FROM r GROUP BY ALL
 ),
 inf_day AS (
-    SELECT day, model, sum(energy_kwh) AS energy_kwh, sum(facility_energy_kwh) AS facility_energy_kwh,
-           sum(location_kgco2e) AS location_kgco2e, sum(market_kgco2e) AS market_kgco2e
+    SELECT day, model, fp_sum(energy_kwh) AS energy_kwh, fp_sum(facility_energy_kwh) AS facility_energy_kwh,
+           fp_sum(location_kgco2e) AS location_kgco2e, fp_sum(market_kgco2e) AS market_kgco2e
     FROM e WHERE workload = 'inference' GROUP BY ALL
 ),
 matched_day AS (

@@ -6,45 +6,45 @@
 ,
 totals AS (
     SELECT model,
-        sum(energy_kwh) FILTER (WHERE workload = 'training') AS training_energy_kwh,
-        sum(facility_energy_kwh) FILTER (WHERE workload = 'training') AS training_facility_energy_kwh,
-        sum(location_kgco2e) FILTER (WHERE workload = 'training') AS training_kgco2e_location,
-        sum(market_kgco2e) FILTER (WHERE workload = 'training') AS training_kgco2e_market,
-        sum(energy_kwh) FILTER (WHERE workload = 'training' AND workload_detail = 'fine_tuning') AS fine_tuning_energy_kwh,
-        sum(energy_kwh) FILTER (WHERE workload = 'inference') AS inference_energy_kwh,
-        sum(facility_energy_kwh) FILTER (WHERE workload = 'inference') AS inference_facility_energy_kwh,
-        sum(location_kgco2e) FILTER (WHERE workload = 'inference') AS inference_kgco2e_location,
-        sum(market_kgco2e) FILTER (WHERE workload = 'inference') AS inference_kgco2e_market,
-        sum(energy_kwh) FILTER (WHERE workload NOT IN ('training', 'inference')) AS other_energy_kwh,
-        sum(facility_energy_kwh) FILTER (WHERE workload NOT IN ('training', 'inference')) AS other_facility_energy_kwh,
-        sum(location_kgco2e) FILTER (WHERE workload NOT IN ('training', 'inference')) AS other_kgco2e_location,
-        sum(market_kgco2e) FILTER (WHERE workload NOT IN ('training', 'inference')) AS other_kgco2e_market,
-        sum(measured_energy_kwh) AS measured_energy_kwh,
-        sum(energy_kwh) AS energy_kwh,
+        fp_sum(CASE WHEN workload = 'training' THEN energy_kwh END) AS training_energy_kwh,
+        fp_sum(CASE WHEN workload = 'training' THEN facility_energy_kwh END) AS training_facility_energy_kwh,
+        fp_sum(CASE WHEN workload = 'training' THEN location_kgco2e END) AS training_kgco2e_location,
+        fp_sum(CASE WHEN workload = 'training' THEN market_kgco2e END) AS training_kgco2e_market,
+        fp_sum(CASE WHEN workload = 'training' AND workload_detail = 'fine_tuning' THEN energy_kwh END) AS fine_tuning_energy_kwh,
+        fp_sum(CASE WHEN workload = 'inference' THEN energy_kwh END) AS inference_energy_kwh,
+        fp_sum(CASE WHEN workload = 'inference' THEN facility_energy_kwh END) AS inference_facility_energy_kwh,
+        fp_sum(CASE WHEN workload = 'inference' THEN location_kgco2e END) AS inference_kgco2e_location,
+        fp_sum(CASE WHEN workload = 'inference' THEN market_kgco2e END) AS inference_kgco2e_market,
+        fp_sum(CASE WHEN workload NOT IN ('training', 'inference') THEN energy_kwh END) AS other_energy_kwh,
+        fp_sum(CASE WHEN workload NOT IN ('training', 'inference') THEN facility_energy_kwh END) AS other_facility_energy_kwh,
+        fp_sum(CASE WHEN workload NOT IN ('training', 'inference') THEN location_kgco2e END) AS other_kgco2e_location,
+        fp_sum(CASE WHEN workload NOT IN ('training', 'inference') THEN market_kgco2e END) AS other_kgco2e_market,
+        fp_sum(measured_energy_kwh) AS measured_energy_kwh,
+        fp_sum(energy_kwh) AS energy_kwh,
         sum(items) AS items,
         sum(unestimated_items) AS unestimated_items,
         min(day) AS first_day,
         max(day) AS last_day
     FROM e GROUP BY model
 ),
-reqs AS (SELECT model, sum(requests) AS requests, sum(tokens) AS tokens FROM req_day GROUP BY model),
+reqs AS (SELECT model, fp_sum(requests) AS requests, fp_sum(tokens) AS tokens FROM req_day GROUP BY model),
 matched AS (
-    SELECT model, sum(requests) AS requests, sum(energy_kwh) AS energy_kwh,
-        sum(facility_energy_kwh) AS facility_energy_kwh, sum(location_kgco2e) AS location_kgco2e,
-        sum(tokens) AS tokens, sum(token_energy_kwh) AS token_energy_kwh
+    SELECT model, fp_sum(requests) AS requests, fp_sum(energy_kwh) AS energy_kwh,
+        fp_sum(facility_energy_kwh) AS facility_energy_kwh, fp_sum(location_kgco2e) AS location_kgco2e,
+        fp_sum(tokens) AS tokens, fp_sum(token_energy_kwh) AS token_energy_kwh
     FROM matched_day GROUP BY model
 ),
 -- Lifetime (up to $until): cumulative training and inference facility energy day by day.
 life_day AS (
     SELECT model, day,
-        coalesce(sum(facility_energy_kwh) FILTER (WHERE workload = 'training'), 0) AS training_kwh,
-        coalesce(sum(facility_energy_kwh) FILTER (WHERE workload = 'inference'), 0) AS inference_kwh
+        coalesce(fp_sum(CASE WHEN workload = 'training' THEN facility_energy_kwh END), 0) AS training_kwh,
+        coalesce(fp_sum(CASE WHEN workload = 'inference' THEN facility_energy_kwh END), 0) AS inference_kwh
     FROM e_all GROUP BY ALL
 ),
 cumulative AS (
     SELECT model, day,
-        sum(training_kwh) OVER w AS training_kwh,
-        sum(inference_kwh) OVER w AS inference_kwh
+        CAST(sum(CAST(training_kwh AS DECIMAL(38, 18))) OVER w AS DOUBLE) AS training_kwh,
+        CAST(sum(CAST(inference_kwh AS DECIMAL(38, 18))) OVER w AS DOUBLE) AS inference_kwh
     FROM life_day
     WINDOW w AS (PARTITION BY model ORDER BY day ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
 ),
@@ -69,7 +69,7 @@ as_of AS (SELECT max(day) AS day FROM e_all),
 first_inference AS (SELECT model, min(day) AS day FROM e_all WHERE workload = 'inference' GROUP BY model),
 serving_rate AS (
     SELECT x.model,
-        sum(x.facility_energy_kwh)
+        fp_sum(x.facility_energy_kwh)
             / least(CAST($window_days AS DOUBLE), CAST(a.day - f.day + 1 AS DOUBLE)) AS kwh_per_day
     FROM e_all x
     CROSS JOIN as_of a
@@ -79,12 +79,12 @@ serving_rate AS (
 ),
 life_totals AS (
     SELECT model,
-        sum(energy_kwh) FILTER (WHERE workload = 'training') AS training_energy_kwh,
-        sum(location_kgco2e) FILTER (WHERE workload = 'training') AS training_kgco2e_location,
-        sum(market_kgco2e) FILTER (WHERE workload = 'training') AS training_kgco2e_market
+        fp_sum(CASE WHEN workload = 'training' THEN energy_kwh END) AS training_energy_kwh,
+        fp_sum(CASE WHEN workload = 'training' THEN location_kgco2e END) AS training_kgco2e_location,
+        fp_sum(CASE WHEN workload = 'training' THEN market_kgco2e END) AS training_kgco2e_market
     FROM e_all GROUP BY model
 ),
-life_requests AS (SELECT model, sum(requests) AS requests FROM r_all GROUP BY model),
+life_requests AS (SELECT model, fp_sum(requests) AS requests FROM r_all GROUP BY model),
 keys AS (SELECT model FROM totals UNION SELECT model FROM reqs)
 SELECT
     k.model,

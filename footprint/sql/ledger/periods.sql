@@ -9,53 +9,53 @@ periods AS (
 ),
 energy AS (
     SELECT p.period_start, x.model,
-        sum(energy_kwh) FILTER (WHERE workload = 'training') AS training_energy_kwh,
-        sum(facility_energy_kwh) FILTER (WHERE workload = 'training') AS training_facility_energy_kwh,
-        sum(measured_energy_kwh) FILTER (WHERE workload = 'training') AS training_measured_energy_kwh,
-        sum(location_kgco2e) FILTER (WHERE workload = 'training') AS training_kgco2e_location,
-        sum(market_kgco2e) FILTER (WHERE workload = 'training') AS training_kgco2e_market,
-        sum(energy_kwh) FILTER (WHERE workload = 'inference') AS inference_energy_kwh,
-        sum(facility_energy_kwh) FILTER (WHERE workload = 'inference') AS inference_facility_energy_kwh,
-        sum(measured_energy_kwh) FILTER (WHERE workload = 'inference') AS inference_measured_energy_kwh,
-        sum(location_kgco2e) FILTER (WHERE workload = 'inference') AS inference_kgco2e_location,
-        sum(market_kgco2e) FILTER (WHERE workload = 'inference') AS inference_kgco2e_market,
-        sum(energy_kwh) FILTER (WHERE workload NOT IN ('training', 'inference')) AS other_energy_kwh,
-        sum(facility_energy_kwh) FILTER (WHERE workload NOT IN ('training', 'inference')) AS other_facility_energy_kwh,
-        sum(location_kgco2e) FILTER (WHERE workload NOT IN ('training', 'inference')) AS other_kgco2e_location,
-        sum(market_kgco2e) FILTER (WHERE workload NOT IN ('training', 'inference')) AS other_kgco2e_market,
-        sum(measured_energy_kwh) AS measured_energy_kwh,
-        sum(energy_kwh) AS energy_kwh
+        fp_sum(CASE WHEN workload = 'training' THEN energy_kwh END) AS training_energy_kwh,
+        fp_sum(CASE WHEN workload = 'training' THEN facility_energy_kwh END) AS training_facility_energy_kwh,
+        fp_sum(CASE WHEN workload = 'training' THEN measured_energy_kwh END) AS training_measured_energy_kwh,
+        fp_sum(CASE WHEN workload = 'training' THEN location_kgco2e END) AS training_kgco2e_location,
+        fp_sum(CASE WHEN workload = 'training' THEN market_kgco2e END) AS training_kgco2e_market,
+        fp_sum(CASE WHEN workload = 'inference' THEN energy_kwh END) AS inference_energy_kwh,
+        fp_sum(CASE WHEN workload = 'inference' THEN facility_energy_kwh END) AS inference_facility_energy_kwh,
+        fp_sum(CASE WHEN workload = 'inference' THEN measured_energy_kwh END) AS inference_measured_energy_kwh,
+        fp_sum(CASE WHEN workload = 'inference' THEN location_kgco2e END) AS inference_kgco2e_location,
+        fp_sum(CASE WHEN workload = 'inference' THEN market_kgco2e END) AS inference_kgco2e_market,
+        fp_sum(CASE WHEN workload NOT IN ('training', 'inference') THEN energy_kwh END) AS other_energy_kwh,
+        fp_sum(CASE WHEN workload NOT IN ('training', 'inference') THEN facility_energy_kwh END) AS other_facility_energy_kwh,
+        fp_sum(CASE WHEN workload NOT IN ('training', 'inference') THEN location_kgco2e END) AS other_kgco2e_location,
+        fp_sum(CASE WHEN workload NOT IN ('training', 'inference') THEN market_kgco2e END) AS other_kgco2e_market,
+        fp_sum(measured_energy_kwh) AS measured_energy_kwh,
+        fp_sum(energy_kwh) AS energy_kwh
     FROM e x JOIN periods p USING (day)
     GROUP BY ALL
 ),
 reqs AS (
-    SELECT p.period_start, q.model, sum(q.requests) AS requests, sum(q.tokens) AS tokens
+    SELECT p.period_start, q.model, fp_sum(q.requests) AS requests, fp_sum(q.tokens) AS tokens
     FROM req_day q JOIN periods p USING (day)
     GROUP BY ALL
 ),
 matched AS (
     SELECT p.period_start, m.model,
-        sum(m.requests) AS requests, sum(m.energy_kwh) AS energy_kwh, sum(m.location_kgco2e) AS location_kgco2e,
-        sum(m.tokens) AS tokens, sum(m.token_energy_kwh) AS token_energy_kwh
+        fp_sum(m.requests) AS requests, fp_sum(m.energy_kwh) AS energy_kwh, fp_sum(m.location_kgco2e) AS location_kgco2e,
+        fp_sum(m.tokens) AS tokens, fp_sum(m.token_energy_kwh) AS token_energy_kwh
     FROM matched_day m JOIN periods p USING (day)
     GROUP BY ALL
 ),
 -- Cumulative figures run from the first day of data (not from $since) to the end of each period.
 lifetime_energy AS (
     SELECT period_start, model,
-        sum(facility_energy_kwh) FILTER (WHERE workload = 'training') AS training_facility_energy_kwh,
-        sum(facility_energy_kwh) FILTER (WHERE workload = 'inference') AS inference_facility_energy_kwh
+        fp_sum(CASE WHEN workload = 'training' THEN facility_energy_kwh END) AS training_facility_energy_kwh,
+        fp_sum(CASE WHEN workload = 'inference' THEN facility_energy_kwh END) AS inference_facility_energy_kwh
     FROM e_all JOIN periods USING (day)
     GROUP BY ALL
 ),
 lifetime_requests AS (
-    SELECT period_start, model, sum(requests) AS requests FROM r_all JOIN periods USING (day) GROUP BY ALL
+    SELECT period_start, model, fp_sum(requests) AS requests FROM r_all JOIN periods USING (day) GROUP BY ALL
 ),
 lifetime AS (
     SELECT period_start, model,
-        sum(coalesce(le.training_facility_energy_kwh, 0)) OVER w AS cumulative_training_facility_energy_kwh,
-        sum(coalesce(le.inference_facility_energy_kwh, 0)) OVER w AS cumulative_inference_facility_energy_kwh,
-        sum(coalesce(lr.requests, 0)) OVER w AS cumulative_requests
+        CAST(sum(CAST(coalesce(le.training_facility_energy_kwh, 0) AS DECIMAL(38, 18))) OVER w AS DOUBLE) AS cumulative_training_facility_energy_kwh,
+        CAST(sum(CAST(coalesce(le.inference_facility_energy_kwh, 0) AS DECIMAL(38, 18))) OVER w AS DOUBLE) AS cumulative_inference_facility_energy_kwh,
+        CAST(sum(CAST(coalesce(lr.requests, 0) AS DECIMAL(38, 18))) OVER w AS DOUBLE) AS cumulative_requests
     FROM (SELECT period_start, model FROM lifetime_energy UNION SELECT period_start, model FROM lifetime_requests) k
     LEFT JOIN lifetime_energy le USING (period_start, model)
     LEFT JOIN lifetime_requests lr USING (period_start, model)

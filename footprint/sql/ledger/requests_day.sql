@@ -29,9 +29,9 @@ shared AS (
 )
 SELECT
     CAST(day_start AS DATE) AS day, model, team,
-    sum(requests * share) AS requests,
-    sum(tokens * share) AS tokens,
-    sum(input_tokens * share) AS input_tokens,
-    sum(output_tokens * share) AS output_tokens
+    fp_sum(requests * share) AS requests,
+    fp_sum(tokens * share) AS tokens,
+    fp_sum(input_tokens * share) AS input_tokens,
+    fp_sum(output_tokens * share) AS output_tokens
 FROM shared
 GROUP BY ALL;
