@@ -18,6 +18,7 @@ from footprint.aggregates.build import (
     is_current,
     metrics_signature,
     refresh,
+    refresh_incremental,
     staleness,
 )
 from footprint.aggregates.provenance import (
@@ -61,6 +62,7 @@ __all__ = [
     "pue_used",
     "reconciliation",
     "refresh",
+    "refresh_incremental",
     "staleness",
     "telemetry_devices",
     "telemetry_power",

@@ -1,7 +1,7 @@
 -- agg_footprint_day rolled up to calendar months: what a page reads when its dates are whole months (or
 -- all data) and it needs no finer grain than a month, about thirty times fewer rows. Same dimensions and
--- metric columns (the placeholder below re-sums each of them by name).
-CREATE OR REPLACE TABLE agg_footprint_month AS
+-- metric columns ({month_metrics}, filled in code, re-adds each of them exactly by name). {where} limits
+-- the months (all of them in a full refresh).
 SELECT
     CAST(date_trunc('month', charge_day) AS DATE) AS charge_month,
     provider,
@@ -12,9 +12,9 @@ SELECT
     workload,
     accelerator_model,
     billing_currency,
-    {metric_sums},
+    {month_metrics},
     sum(footprint_rows) AS footprint_rows,
     sum(billed_cost) AS billed_cost
 FROM agg_footprint_day
+WHERE {where}
 GROUP BY ALL
-ORDER BY charge_month;

@@ -3,7 +3,7 @@
 -- The modelled figure compared is the model's energy for the same device-hours the telemetry covered,
 -- exactly as footprint/sql/telemetry/reconcile.sql defines it (row's modelled accelerator energy x
 -- measured / billed device-hours, at most the whole row); the whole row's modelled energy is kept beside it.
-CREATE OR REPLACE TABLE agg_reconciliation_day AS
+-- Sums are exact (fp_sum); {where} limits the days (all of them in a full refresh).
 SELECT
     CAST(charge_period_start AS DATE) AS charge_day,
     provider,
@@ -15,14 +15,13 @@ SELECT
     accelerator_model,
     resource_id,
     count(*) AS line_items,
-    sum(device_hours) AS billed_device_hours,
-    sum(measured_device_hours) AS measured_device_hours,
-    sum(measured_energy_kwh) AS measured_energy_kwh,
-    sum(modelled_accelerator_energy_kwh
+    fp_sum(device_hours) AS billed_device_hours,
+    fp_sum(measured_device_hours) AS measured_device_hours,
+    fp_sum(measured_energy_kwh) AS measured_energy_kwh,
+    fp_sum(modelled_accelerator_energy_kwh
         * CASE WHEN device_hours > 0 THEN least(1.0, measured_device_hours / device_hours) END)
         AS modelled_same_hours_kwh,
-    sum(modelled_accelerator_energy_kwh) AS modelled_row_accelerator_energy_kwh
+    fp_sum(modelled_accelerator_energy_kwh) AS modelled_row_accelerator_energy_kwh
 FROM v_footprint
-WHERE source = 'billing' AND coalesce(measured_device_hours, 0) > 0
+WHERE source = 'billing' AND coalesce(measured_device_hours, 0) > 0 AND {where}
 GROUP BY ALL
-ORDER BY charge_day;

@@ -1,7 +1,7 @@
 -- Usage that no coefficient covers, per UTC day, filterable dimensions and what was bought (usage type,
 -- unit, reason): the "unknown SKUs" list of the data-quality page, with the cost each one carries, so a
 -- user knows what to map first. Only rows that carry usage (purchases, credits and tax are not usage).
-CREATE OR REPLACE TABLE agg_unmodelled_day AS
+-- {where} limits the days (all of them in a full refresh).
 SELECT
     CAST(charge_period_start AS DATE) AS charge_day,
     provider,
@@ -19,8 +19,7 @@ SELECT
     count(*) AS line_items,
     sum(usage_cost) AS usage_cost,
     sum(billed_cost) AS billed_cost,
-    sum(spend_based_energy_kwh) AS spend_based_energy_kwh
+    fp_sum(spend_based_energy_kwh) AS spend_based_energy_kwh
 FROM v_footprint
-WHERE carries_usage AND method IN ('spend_based', 'none')
+WHERE carries_usage AND method IN ('spend_based', 'none') AND {where}
 GROUP BY ALL
-ORDER BY charge_day;
