@@ -161,10 +161,10 @@ def refresh_incremental(con: duckdb.DuckDBPyConnection, delta: Delta) -> None:
             "AND (charge_period_end > CAST($lo AS DATE) OR charge_period_start >= CAST($lo AS DATE))"
         )
         _write_days(con, modes, items, "day IN (SELECT day FROM _ledger_days)", {"lo": lo, "hi": hi})
-    if delta.requests_changed:
+    if delta.telemetry_batches_changed:
         con.execute("DELETE FROM ledger_requests_day")
         con.execute(sql("ledger/requests_day"), modes)
-    if lo is not None or delta.requests_changed:
+    if lo is not None or delta.telemetry_batches_changed:
         _write_periods(con)
     _cleanup(con)
 

@@ -56,8 +56,9 @@ class Delta:
     telemetry_changed: bool = False
 
     @property
-    def requests_changed(self) -> bool:
-        """Whether inference request counts may have changed (they come in telemetry batches)."""
+    def telemetry_batches_changed(self) -> bool:
+        """Whether telemetry batches (device energy, CodeCarbon runs, request counts, host mappings) were
+        added or removed."""
         return "telemetry" in self.kinds.values()
 
     def scope(self, alias: str) -> str:
@@ -143,7 +144,7 @@ def plan(con: duckdb.DuckDBPyConnection, full: bool = False) -> Plan:
     before = {
         (int(b), str(s)): str(k)
         for b, s, k in con.execute(
-            "SELECT batch_id, file_sha256, source_kind FROM refresh_batches"
+            "SELECT recorded_batch_id, file_sha256, source_kind FROM refresh_batches"
         ).fetchall()
     }
     now = {(b, s): k for b, s, k in batches}
@@ -168,13 +169,22 @@ def plan(con: duckdb.DuckDBPyConnection, full: bool = False) -> Plan:
 
 
 def _start_incremental(con: duckdb.DuckDBPyConnection, delta: Delta) -> None:
-    for table, ids in (("_refresh_added", delta.added), ("_refresh_removed", delta.removed)):
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} (batch_id INTEGER)")
-        if ids:
-            con.execute(f"INSERT INTO {table} SELECT unnest(CAST(? AS INTEGER[]))", [list(ids)])
+    """The temp tables the incremental steps share. A removed batch's rows may already be gone (removing a
+    batch deletes them), so the days it covered come from the period recorded for it and go to
+    _refresh_spans as whole days, for the ledger and the aggregates to rewrite."""
+    con.execute("CREATE OR REPLACE TEMP TABLE _refresh_added (batch_id INTEGER)")
+    if delta.added:
+        con.execute("INSERT INTO _refresh_added SELECT unnest(CAST(? AS INTEGER[]))", [list(delta.added)])
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _refresh_removed AS SELECT recorded_batch_id AS batch_id, first_start, "
+        "last_end FROM refresh_batches WHERE list_contains(CAST(? AS INTEGER[]), recorded_batch_id)",
+        [list(delta.removed)],
+    )
     con.execute("CREATE OR REPLACE TEMP TABLE _refresh_rows (row_id BIGINT)")
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE _refresh_spans (charge_period_start TIMESTAMP, charge_period_end TIMESTAMP)"
+        "CREATE OR REPLACE TEMP TABLE _refresh_spans AS SELECT d AS charge_period_start, "
+        "d + INTERVAL 1 DAY AS charge_period_end FROM (SELECT unnest(generate_series(date_trunc('day', "
+        "first_start), last_end, INTERVAL 1 DAY)) AS d FROM _refresh_removed WHERE first_start IS NOT NULL)"
     )
     con.execute("CREATE OR REPLACE TEMP TABLE _refresh_spend_days (day DATE)")
 
@@ -206,6 +216,8 @@ def _telemetry(con: duckdb.DuckDBPyConnection, module: Any, delta: Delta) -> Non
 
 
 def _record(con: duckdb.DuckDBPyConnection, chosen: Plan, seconds: float) -> None:
+    """Write refresh_state and refresh_batches: the context and the live batches, each with the period its
+    footprint items cover."""
     delta = chosen.delta
     con.execute("DELETE FROM refresh_state")
     con.execute(
@@ -221,15 +233,22 @@ def _record(con: duckdb.DuckDBPyConnection, chosen: Plan, seconds: float) -> Non
             seconds,
         ],
     )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _refresh_periods AS SELECT batch_id, min(charge_period_start) AS first_start, "
+        "max(greatest(charge_period_end, charge_period_start)) AS last_end FROM footprint_items GROUP BY batch_id"
+    )
     con.execute("DELETE FROM refresh_batches")
-    if chosen.batches:
-        con.executemany("INSERT INTO refresh_batches VALUES (?, ?, ?)", [list(b) for b in chosen.batches])
+    con.execute(
+        "INSERT INTO refresh_batches SELECT b.batch_id, b.file_sha256, b.source_kind, p.first_start, p.last_end "
+        "FROM ingest_batches b LEFT JOIN _refresh_periods p USING (batch_id) WHERE b.superseded_by IS NULL"
+    )
     for table in (
         "_refresh_added",
         "_refresh_removed",
         "_refresh_rows",
         "_refresh_spans",
         "_refresh_spend_days",
+        "_refresh_periods",
     ):
         con.execute(f"DROP TABLE IF EXISTS {table}")
 

@@ -222,7 +222,7 @@ def refresh_incremental(con: duckdb.DuckDBPyConnection, delta: Delta) -> None:
             con.execute(f"DELETE FROM {table} WHERE charge_month IN (SELECT month FROM _agg_months)")
             where = "CAST(date_trunc('month', charge_day) AS DATE) IN (SELECT month FROM _agg_months)"
             con.execute(f"INSERT INTO {table} BY NAME {_text(TABLES[table], slots, where)}")
-    whole = ["agg_filter_values", *(["agg_telemetry_hour"] if delta.telemetry_changed else [])]
+    whole = ["agg_filter_values", *(["agg_telemetry_hour"] if delta.telemetry_batches_changed else [])]
     for table in whole:
         con.execute(f"CREATE OR REPLACE TABLE {table} AS {_text(TABLES[table], slots)}")
     for table in ("_agg_days", "_agg_spend_days", "_agg_months", "_agg_fine", "_agg_spend"):
