@@ -3,7 +3,7 @@
     python bench/dashboard_browser.py [--db bench/out/dashboard.duckdb] [--chromium /usr/bin/chromium]
                                       [--sessions 5] [--floor]
 
-Starts the app as users do (`footprint serve --db DB --port N --headless`, from a scratch directory, so
+Starts the app as users do (`footprint serve --db DB --port N`, from a scratch directory, so
 the configuration must come from the app's own `.streamlit/config.toml`), opens the Overview in Debian's
 Chromium through Playwright and times from navigation until the page is complete: every headline card
 shows a value, every chart has drawn, and the app is no longer running. "first" is the first visit after
@@ -120,7 +120,6 @@ def start_app(db: Path, port: int, cwd: Path) -> subprocess.Popen[bytes]:
             str(db),
             "--port",
             str(port),
-            "--headless",
         ],
         cwd=cwd,
         stdout=subprocess.DEVNULL,

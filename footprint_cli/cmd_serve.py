@@ -28,7 +28,10 @@ from footprint_cli.main import CliError
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("serve", help="start the dashboard (builds the demo database on first run)")
     p.add_argument("--port", type=int, default=8501, help="port to listen on (default 8501)")
-    p.add_argument("--headless", action="store_true", help="do not open a browser window")
+    p.add_argument(
+        "--open", dest="open_browser", action="store_true",
+        help="also open the dashboard in this machine's web browser (default: only print its address)",
+    )
     add_db_option(p)
     p.set_defaults(func=run)
 
@@ -55,15 +58,20 @@ def needs_demo(db_flag: Path | None, db: Path, default: Path = DEFAULT_DB_PATH) 
     return db_flag is None and Path(db).resolve() == Path(default).resolve() and not Path(db).exists()
 
 
-def streamlit_command(app: Path, port: int, *, headless: bool = False, module: str = "streamlit") -> list[str]:
+def streamlit_command(app: Path, port: int, *, open_browser: bool = False, module: str = "streamlit") -> list[str]:
     """The command line that starts the app; usage statistics off, as nothing may leave the machine.
+
+    The server runs headless (it prints its address) unless open_browser is set. Streamlit asks for an
+    e-mail address on its first non-headless start on a machine, a prompt that ends the server when no
+    one answers (make run in a script, a fresh machine): that prompt is always off.
 
     module is `streamlit` or `dashboard.server` (the same command line, with the pages' imports done
     before the server listens)."""
     return [
         sys.executable, "-m", module, "run", str(app),
         "--server.port", str(port),
-        "--server.headless", "true" if headless else "false",
+        "--server.headless", "false" if open_browser else "true",
+        "--server.showEmailPrompt", "false",
         "--browser.gatherUsageStats", "false",
     ]
 
@@ -86,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"note: {db} does not exist yet; the dashboard starts empty until you upload a file", flush=True)
     env = {**os.environ, "FOOTPRINT_DB": str(db)}
     print(f"starting the dashboard on http://localhost:{args.port} (database {db})", flush=True)
-    cmd = streamlit_command(app, args.port, headless=args.headless, module="dashboard.server")
+    cmd = streamlit_command(app, args.port, open_browser=args.open_browser, module="dashboard.server")
     config = config_dir(app)
     if config is None:
         print(f"note: no .streamlit/config.toml beside {app.parent}; Streamlit's defaults apply", flush=True)

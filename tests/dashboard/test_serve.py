@@ -44,7 +44,7 @@ def _free_port() -> int:
 
 def test_the_app_is_configured_by_the_projects_config_file():
     assert config_dir(app_path()) == REPO
-    cmd = streamlit_command(app_path(), 8600, headless=True, module="dashboard.server")
+    cmd = streamlit_command(app_path(), 8600, module="dashboard.server")
     assert cmd[:5] == [sys.executable, "-m", "dashboard.server", "run", str(REPO / "dashboard" / "app.py")]
 
 
@@ -57,7 +57,7 @@ def served(app_db: Path, tmp_path: Path) -> Iterator[str]:
     log = open(tmp_path / "serve.log", "wb")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [sys.executable, "-c", "import sys; from footprint_cli.main import main; sys.exit(main())"]
-        + ["serve", "--db", str(app_db), "--port", str(port), "--headless"],
+        + ["serve", "--db", str(app_db), "--port", str(port)],
         cwd=elsewhere,
         stdout=log,
         stderr=subprocess.STDOUT,

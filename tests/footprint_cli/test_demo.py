@@ -311,10 +311,18 @@ def test_serve_builds_the_demo_only_for_a_missing_default_database(tmp_path: Pat
 
 
 def test_serve_command_runs_streamlit_without_usage_statistics() -> None:
-    cmd = streamlit_command(Path("/x/dashboard/app.py"), 8600, headless=True)
+    cmd = streamlit_command(Path("/x/dashboard/app.py"), 8600)
     assert cmd[:5] == [sys.executable, "-m", "streamlit", "run", "/x/dashboard/app.py"]
     args = dict(zip(cmd[5::2], cmd[6::2], strict=True))
-    assert args == {"--server.port": "8600", "--server.headless": "true", "--browser.gatherUsageStats": "false"}
+    assert args == {
+        "--server.port": "8600",
+        "--server.headless": "true",
+        "--server.showEmailPrompt": "false",
+        "--browser.gatherUsageStats": "false",
+    }
+    opened = dict(zip(*[iter(streamlit_command(Path("/x/app.py"), 8600, open_browser=True)[5:])] * 2, strict=True))
+    # opening a browser never brings Streamlit's first-run e-mail prompt, which ends an unattended server
+    assert opened["--server.headless"] == "false" and opened["--server.showEmailPrompt"] == "false"
 
 
 def test_serve_rejects_a_port_out_of_range(demo: Built, capsys: pytest.CaptureFixture[str]) -> None:
@@ -334,7 +342,7 @@ def test_serve_starts_the_dashboard_on_the_database(demo: Built) -> None:
     env = {**os.environ, "FOOTPRINT_DB": "/nonexistent/ignored.duckdb"}
     proc = subprocess.Popen(
         [sys.executable, "-c", "import sys; from footprint_cli.main import main; sys.exit(main())",
-         "serve", "--db", str(demo.db), "--port", str(port), "--headless"],
+         "serve", "--db", str(demo.db), "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True,
     )
     try:
