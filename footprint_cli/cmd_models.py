@@ -10,7 +10,7 @@ import duckdb
 
 from footprint.ledger import LedgerFilters, models
 from footprint.store import connection
-from footprint_cli.common import _date, add_db_option, settings_from
+from footprint_cli.common import parse_date, add_db_option, settings_from
 from footprint_cli.main import CliError
 
 # The fields every model carries, in order; `--json` prints them first, then the rest of the ledger.
@@ -33,8 +33,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "models", help="per-model footprint: training vs inference, energy per 1,000 inferences, break-even"
     )
-    p.add_argument("--since", type=_date, help="first day included (YYYY-MM-DD, UTC)")
-    p.add_argument("--until", type=_date, help="last day included (YYYY-MM-DD, UTC)")
+    p.add_argument("--since", type=parse_date, help="first day included (YYYY-MM-DD, UTC)")
+    p.add_argument("--until", type=parse_date, help="last day included (YYYY-MM-DD, UTC)")
     p.add_argument("--team", action="append", default=[], metavar="TEAM", help="only this team (repeatable)")
     p.add_argument(
         "--model", action="append", default=[], metavar="MODEL", help="only this model (repeatable)"

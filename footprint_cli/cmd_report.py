@@ -18,15 +18,15 @@ from footprint.pipeline import refresh
 from footprint.report import FORMATS, PERIOD_HELP, Period, ReportError, Scope, export
 from footprint.settings import Settings
 from footprint.store import connection
-from footprint_cli.common import _date, add_db_option, settings_from
+from footprint_cli.common import parse_date, add_db_option, settings_from
 from footprint_cli.main import CliError
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("report", help="ESG summary report (PDF, XLSX or CSV) for a period and scope")
     p.add_argument("--period", help=f"the reporting period: {PERIOD_HELP}")
-    p.add_argument("--since", type=_date, help="first day of a custom period (YYYY-MM-DD, UTC)")
-    p.add_argument("--until", type=_date, help="last day of a custom period (YYYY-MM-DD, UTC)")
+    p.add_argument("--since", type=parse_date, help="first day of a custom period (YYYY-MM-DD, UTC)")
+    p.add_argument("--until", type=parse_date, help="last day of a custom period (YYYY-MM-DD, UTC)")
     p.add_argument("--team", action="append", default=[], metavar="TEAM", help="only this team (repeatable)")
     p.add_argument("--model", action="append", default=[], metavar="MODEL", help="only this model (repeatable)")
     p.add_argument("--format", choices=sorted(FORMATS), help="pdf, xlsx or csv (default: from the file name)")

@@ -20,7 +20,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return get_settings(db=getattr(args, "db", None))
 
 
-def _date(text: str) -> date:
+def parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
@@ -28,8 +28,8 @@ def _date(text: str) -> date:
 
 
 def add_filter_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--since", type=_date, help="first day included (YYYY-MM-DD, UTC)")
-    parser.add_argument("--until", type=_date, help="last day included (YYYY-MM-DD, UTC)")
+    parser.add_argument("--since", type=parse_date, help="first day included (YYYY-MM-DD, UTC)")
+    parser.add_argument("--until", type=parse_date, help="last day included (YYYY-MM-DD, UTC)")
     for name in ("provider", "team", "model", "workload", "region", "service"):
         parser.add_argument(f"--{name}", action="append", default=[], metavar=name.upper(), help=f"only this {name} (repeatable)")
 
