@@ -8,6 +8,8 @@ every report alike.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
@@ -29,6 +31,7 @@ LABEL_WIDTH = 140.0  # points of category label left of a horizontal bar chart
 MAX_CATEGORIES = 15
 
 Series = tuple[str, list[float | None], str]  # name, one value per category, colour key
+_MonthChart = TypeVar("_MonthChart", VerticalBarChart, HorizontalLineChart)
 
 
 def short(label: str, width: float = LABEL_WIDTH, size: float = 7) -> str:
@@ -97,12 +100,9 @@ def category_bars(title: str, categories: list[str], series: list[Series], unit:
     return drawing
 
 
-def month_bars(title: str, months: list[str], series: list[Series], unit: str, width: float) -> Drawing:
-    """Vertical bars per month."""
-    height = 180.0
-    drawing = Drawing(width, height)
-    _title(drawing, title, width, height)
-    chart = VerticalBarChart()
+def _month_axes(chart: _MonthChart, months: list[str], series: list[Series], width: float, height: float) -> _MonthChart:
+    """Place a chart over months in its drawing and set its axes: months along the bottom (slanted when
+    more than a year), values from zero with thousands separators."""
     chart.x, chart.y, chart.width, chart.height = 50, 35, width - 70, height - 85
     chart.data = _values(series)
     chart.categoryAxis.categoryNames = months
@@ -113,6 +113,15 @@ def month_bars(title: str, months: list[str], series: list[Series], unit: str, w
     chart.valueAxis.valueMin = 0
     chart.valueAxis.forceZero = 1
     chart.valueAxis.labelTextFormat = lambda v: f"{v:,.4g}"
+    return chart
+
+
+def month_bars(title: str, months: list[str], series: list[Series], unit: str, width: float) -> Drawing:
+    """Vertical bars per month."""
+    height = 180.0
+    drawing = Drawing(width, height)
+    _title(drawing, title, width, height)
+    chart = _month_axes(VerticalBarChart(), months, series, width, height)
     for i, (_, _, colour) in enumerate(series):
         chart.bars[i].fillColor = COLOURS[colour]
         chart.bars[i].strokeColor = None
@@ -127,17 +136,7 @@ def month_lines(title: str, months: list[str], series: list[Series], unit: str, 
     height = 180.0
     drawing = Drawing(width, height)
     _title(drawing, title, width, height)
-    chart = HorizontalLineChart()
-    chart.x, chart.y, chart.width, chart.height = 50, 35, width - 70, height - 85
-    chart.data = _values(series)
-    chart.categoryAxis.categoryNames = months
-    chart.categoryAxis.labels.fontName, chart.categoryAxis.labels.fontSize = FONT, 7
-    chart.categoryAxis.labels.angle = 30 if len(months) > 12 else 0
-    chart.categoryAxis.labels.boxAnchor = "ne" if len(months) > 12 else "n"
-    chart.valueAxis.labels.fontName, chart.valueAxis.labels.fontSize = FONT, 7
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.forceZero = 1
-    chart.valueAxis.labelTextFormat = lambda v: f"{v:,.4g}"
+    chart = _month_axes(HorizontalLineChart(), months, series, width, height)
     chart.joinedLines = 1
     for i, (_, _, colour) in enumerate(series):
         chart.lines[i].strokeColor = COLOURS[colour]
