@@ -10,7 +10,7 @@ import duckdb
 
 from footprint.ledger import LedgerFilters, models
 from footprint.store import connection
-from footprint_cli.common import parse_date, add_db_option, settings_from
+from footprint_cli.common import add_db_option, parse_date, settings_from
 from footprint_cli.main import CliError
 
 # The fields every model carries, in order; `--json` prints them first, then the rest of the ledger.

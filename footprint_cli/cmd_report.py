@@ -18,7 +18,7 @@ from footprint.pipeline import refresh
 from footprint.report import FORMATS, PERIOD_HELP, Period, ReportError, Scope, export
 from footprint.settings import Settings
 from footprint.store import connection
-from footprint_cli.common import parse_date, add_db_option, settings_from
+from footprint_cli.common import add_db_option, parse_date, settings_from
 from footprint_cli.main import CliError
 
 
