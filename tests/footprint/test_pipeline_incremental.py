@@ -5,10 +5,8 @@ host, inference counts, a CodeCarbon run, a removed batch and a user rules file)
 databases: one refreshes after every step and lets the pipeline choose (incremental for billing and
 telemetry batches, full for reference inputs and rules), the other refreshes once, fully, at the end.
 Every derived table must then hold the same rows with the same values, floats compared bit for bit: the
-refresh's sums are exact (DECIMAL), so the order rows are added in cannot show. Both stores run on one
-DuckDB thread here because the telemetry step (footprint/sql/telemetry/refresh_*.sql) still adds its
-floats in thread order, which changes the last digit of a measured figure from run to run whichever way
-the store is refreshed; test_pipeline_parallel.py checks the other steps on many threads.
+refresh's sums are exact (DECIMAL sums, integer microseconds for overlaps), so neither the order rows are
+added in nor the number of threads can show; both stores run on DuckDB's default threads.
 """
 
 from __future__ import annotations
@@ -146,7 +144,6 @@ def two_stores(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, li
     tmp = tmp_path_factory.mktemp("incremental")
     steps: list[tuple[str, str, list[str]]] = []
     with connection(tmp / "incremental.duckdb") as con:
-        con.execute("SET threads = 1")
         for i, (operation, expected) in enumerate(_steps(tmp)):
             if operation(con) == "batch":
                 refresh(con)
@@ -156,12 +153,10 @@ def two_stores(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, li
             copy = tmp / f"step{i}.duckdb"
             shutil.copy(tmp / "incremental.duckdb", copy)
             with connection(copy) as full:
-                full.execute("SET threads = 1")
                 refresh(full, full=True)
                 steps.append((state["mode"], expected, _differences(_snapshot(con), _snapshot(full))))
             copy.unlink()
     with connection(tmp / "full.duckdb") as con:
-        con.execute("SET threads = 1")
         for operation, _ in _steps(tmp):
             operation(con)
         refresh(con, full=True)

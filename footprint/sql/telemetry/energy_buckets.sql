@@ -1,6 +1,7 @@
 -- Counted intervals of _te_pairs split into UTC hours (in proportion to time) and summed per series and
 -- hour. Counter intervals always count (the counter measured them, however long); power intervals count
--- unless they are gaps. Parameter: $batch_id.
+-- unless they are gaps. Sums are exact (fp_sum), so a series' hours do not depend on the order threads
+-- add its intervals in. Parameter: $batch_id.
 INSERT INTO telemetry_energy
 WITH counted AS (
     SELECT series_id, method, t0, t1, dt_s, energy_kwh,
@@ -34,8 +35,8 @@ SELECT
     min(p0) AS first_ts,
     max(p1) AS last_ts,
     any_value(method) AS method,
-    sum(energy_kwh) AS energy_kwh,
-    sum(dt_s) AS covered_s,
+    fp_sum(energy_kwh) AS energy_kwh,
+    fp_sum(dt_s) AS covered_s,
     count(*) AS intervals
 FROM parts
 GROUP BY series_id, bucket;

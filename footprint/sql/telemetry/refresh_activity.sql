@@ -18,7 +18,7 @@ grouped AS (
         provider, region_id, country_iso2, host, accelerator_model,
         CASE WHEN kind = 'device' THEN count(DISTINCT device_key) ELSE sum(device_count) END AS device_count,
         team, model, workload, job,
-        sum(total_kwh * uncovered) AS energy_kwh,
+        fp_sum(total_kwh * uncovered) AS energy_kwh,  -- exact: independent of thread order
         pue_included, pue_in_source, source_format
     FROM rest
     GROUP BY batch_id, kind, CASE WHEN kind = 'codecarbon' THEN unit_key END, window_start,

@@ -24,17 +24,17 @@ unit_keys AS (
 ),
 pairs AS (
     SELECT DISTINCT u.unit_key, b.row_id,
-           (epoch_us(least(u.window_end, b.charge_period_end))
-              - epoch_us(greatest(u.window_start, b.charge_period_start))) / 1e6 AS overlap_s,
-           (epoch_us(u.window_end) - epoch_us(u.window_start)) / 1e6 AS window_s
+           epoch_us(least(u.window_end, b.charge_period_end))
+             - epoch_us(greatest(u.window_start, b.charge_period_start)) AS overlap_us,  -- integers: exact sums
+           epoch_us(u.window_end) - epoch_us(u.window_start) AS window_us
     FROM unit_keys u
     JOIN bill_keys b ON b.match_key = u.match_key
      AND b.charge_period_start < u.window_end AND b.charge_period_end > u.window_start
 )
 SELECT
-    unit_key, row_id, overlap_s,
-    CASE WHEN max(window_s) OVER (PARTITION BY unit_key) > 0
-         THEN least(1.0, sum(overlap_s) OVER (PARTITION BY unit_key) / max(window_s) OVER (PARTITION BY unit_key))
+    unit_key, row_id, overlap_us / 1e6 AS overlap_s,
+    CASE WHEN max(window_us) OVER (PARTITION BY unit_key) > 0
+         THEN least(1.0, sum(overlap_us) OVER (PARTITION BY unit_key) / max(window_us) OVER (PARTITION BY unit_key))
          ELSE 1.0 END AS coverage,
-    overlap_s / sum(overlap_s) OVER (PARTITION BY unit_key) AS share
+    overlap_us / sum(overlap_us) OVER (PARTITION BY unit_key) AS share
 FROM pairs;
