@@ -1,7 +1,7 @@
 """Entry point of the dashboard (`footprint serve`, or `streamlit run dashboard/app.py`).
 
 Builds the navigation, draws the global filters in the sidebar and runs the chosen view. The database
-is $FOOTPRINT_DB (see footprint.settings); everything that touches it is in dashboard/data.py.
+is $FOOTPRINT_DB (see footprint.settings); everything that touches it is in the dashboard/data/ package.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Vega-Lite chart builders for the Overview: pure functions from a DataFrame (base units) to a spec.
+"""Vega-Lite chart builders for the Overview and the team page: pure functions from a DataFrame (base units) to a spec.
 
 The Overview is the page everyone lands on. plotly.js is 4.7 MB of JavaScript, and on a modest machine
 the browser spends one to three seconds compiling it before the first plotly chart draws; Vega-Lite draws

@@ -1,7 +1,7 @@
 """The DuckDB store: opening the database, versioned migrations and write coordination.
 
 DuckDB lets one process write a database file at a time, and a writing process excludes readers in
-other processes. Every front end therefore opens short-lived connections through `connect()`, which waits
+other processes. Every front end therefore opens short-lived connections through `connection()`, which waits
 (up to `wait_s`) for another process to release the file instead of failing at once, and says clearly
 who holds it when the wait runs out.
 """
