@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from dashboard import data, filters
 from dashboard.style import SERIES_COLOURS, Measure
 from footprint import units
 from footprint.queries import Filters
@@ -192,6 +193,29 @@ def methodology_link(what: str = "these figures") -> None:
         label=f"How {what} are made: methods, factors, sources and data quality",
         icon=":material/fact_check:",
     )
+
+
+def page_start(title: str, intro: str | None = None) -> Filters:
+    """A data page's head: its title, the sidebar's filters, the scope line and an introduction. On a
+    store with nothing loaded yet it says how to begin and stops the page."""
+    st.title(title)
+    f = filters.current()
+    if not data.has_data():
+        no_database_yet()
+        st.stop()
+    st.caption(scope_text(f))
+    if intro:
+        st.markdown(intro)
+    return f
+
+
+def kpis_or_stop(f: Filters) -> dict:
+    """The headline figures under the filters; when no row matches, says so and stops the page."""
+    k = data.query("kpis", f)
+    if not k["footprint_rows"]:
+        st.info(EMPTY_FILTERS)
+        st.stop()
+    return k
 
 
 def no_database_yet() -> None:

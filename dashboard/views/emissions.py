@@ -10,25 +10,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, components, data, filters
+from dashboard import charts, components, data
 from dashboard.charts import SERIES_COLOURS, Measure
 
-st.title("Emissions")
-f = filters.current()
-if not data.has_data():
-    components.no_database_yet()
-    st.stop()
-st.caption(components.scope_text(f))
-st.markdown(
+f = components.page_start(
+    "Emissions",
     "**Location-based** uses the average intensity of the grid each data centre draws from. **Market-based** "
     "applies your contractual instruments first (PPAs, certificates, green tariffs), then residual-mix factors, "
     "and falls back to the location-based factor where neither exists (flagged below)."
 )
 
-k = data.query("kpis", f)
-if not k["footprint_rows"]:
-    st.info(components.EMPTY_FILTERS)
-    st.stop()
+k = components.kpis_or_stop(f)
 LOCATION = components.TREND_MEASURES["Location-based emissions"]
 MARKET = components.TREND_MEASURES["Market-based emissions"]
 cols = st.columns(2)

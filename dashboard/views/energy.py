@@ -4,25 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, components, data, filters
+from dashboard import charts, components, data
 from dashboard.charts import SERIES_COLOURS, Measure
 from footprint import units
 
-st.title("Energy & PUE")
-f = filters.current()
-if not data.has_data():
-    components.no_database_yet()
-    st.stop()
-st.caption(components.scope_text(f))
-st.markdown(
+f = components.page_start(
+    "Energy & PUE",
     "**IT energy** is what the servers, accelerators, memory, storage and network draw; **facility energy** "
     "adds the data centre's overhead: facility energy = IT energy x PUE (power usage effectiveness)."
 )
 
-k = data.query("kpis", f)
-if not k["footprint_rows"]:
-    st.info(components.EMPTY_FILTERS)
-    st.stop()
+k = components.kpis_or_stop(f)
 cols = st.columns(3)
 for col, (label, column) in zip(
     cols[:2], [("IT energy", "energy_kwh"), ("Facility energy", "facility_energy_kwh")], strict=True

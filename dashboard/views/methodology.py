@@ -33,10 +33,7 @@ if not data.has_data():
     components.no_database_yet()
     st.stop()
 st.caption(components.scope_text(f))
-k = data.query("kpis", f)
-if not k["footprint_rows"]:
-    st.info(components.EMPTY_FILTERS)
-    st.stop()
+k = components.kpis_or_stop(f)
 
 st.subheader("Data quality")
 cols = st.columns(3)

@@ -9,16 +9,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, components, data, filters
+from dashboard import charts, components, data
 from dashboard.charts import WORKLOAD_COLOURS, Measure
 from footprint import units
 
-st.title("Models")
-f = filters.current()
-if not data.has_data():
-    components.no_database_yet()
-    st.stop()
-st.caption(components.scope_text(f))
+f = components.page_start("Models")
 ignored = data.ledger_ignores(f)
 if ignored:
     st.info(

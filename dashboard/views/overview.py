@@ -72,17 +72,9 @@ def breakdown(f: Filters, m: Measure) -> None:
     )
 
 
-st.title("Overview")
-f = filters.current()
-if not data.has_data():
-    components.no_database_yet()
-    st.stop()
-st.caption(components.scope_text(f))
+f = components.page_start("Overview")
 
-k = data.query("kpis", f)
-if not k["footprint_rows"]:
-    st.info(components.EMPTY_FILTERS)
-    st.stop()
+k = components.kpis_or_stop(f)
 
 components.headline_cards(k)
 components.methodology_link()

@@ -10,17 +10,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, components, data, filters
+from dashboard import charts, components, data
 from dashboard.charts import Measure
 from footprint import units
 
-st.title("Telemetry")
-f = filters.current()
-if not data.has_data():
-    components.no_database_yet()
-    st.stop()
-st.caption(components.scope_text(f))
-st.markdown(
+f = components.page_start(
+    "Telemetry",
     "Measured energy comes from the GPUs' energy counters where a file has them, otherwise from power "
     "integrated over time; a gap longer than the allowed multiple of the sampling interval is not bridged. "
     "Where telemetry covers a billed resource, its measured accelerator energy replaces the modelled figure "
