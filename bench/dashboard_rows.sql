@@ -1,7 +1,9 @@
 -- Synthetic bill for the dashboard benchmark: $n_resources resources billed hourly, $n_rows rows in all,
 -- straight into billing_line_items as one batch. Resources have a fixed provider, region, instance type
 -- (from ref_instance_types), team, model and workload, like the resources of a real organisation; about
--- one in ten carries no tags (the unattributed bucket). Parameters: $batch_id, $n_rows, $n_resources.
+-- one in ten carries no tags (the unattributed bucket). Parameters: $batch_id, $n_rows, $n_resources and
+-- $first_hour (hours after 2025-01-01 UTC of the batch's first charge hour: a later bill starts where the
+-- earlier one ended).
 
 CREATE OR REPLACE TEMP TABLE bench_instances AS
 SELECT provider, instance_type, vcpu_count, memory_gb, accelerator_model, accelerator_count,
@@ -93,7 +95,7 @@ SELECT
     CASE WHEN r.workload IN ('training', 'inference') THEN r.workload END
 FROM (
     SELECT range AS i,
-           TIMESTAMP '2025-01-01' + to_hours(CAST(range // $n_resources AS BIGINT)) AS ts,
+           TIMESTAMP '2025-01-01' + to_hours(CAST($first_hour + range // $n_resources AS BIGINT)) AS ts,
            CAST(0.05 + (CAST(hash(range) % 4000 AS BIGINT)) / 1000.0 AS DECIMAL(38, 18)) AS cost
     FROM range($n_rows)
 ) x
