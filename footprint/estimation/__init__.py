@@ -180,32 +180,31 @@ def refresh_incremental(
     gone = f"(source = 'billing' AND (batch_id IN ({batches}) OR row_id IN ({rows})))"
     if delta.telemetry_changed:
         gone = f"({gone} OR source = 'telemetry')"
-    if True:
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE _fp_gone AS SELECT item_id, charge_period_start, charge_period_end, "
-            f"provider, region_id, grid_zone, facility_energy_kwh FROM footprint_items WHERE {gone}"
-        )
-        con.execute(f"DELETE FROM footprint_items WHERE {gone}")
-        scope = f"(b.batch_id IN (SELECT batch_id FROM _refresh_added) OR b.row_id IN ({rows}))"
-        _write_items(con, params, scope, telemetry=delta.telemetry_changed, small=True)
-        new = f"(source = 'billing' AND (batch_id IN (SELECT batch_id FROM _refresh_added) OR row_id IN ({rows})))"
-        if delta.telemetry_changed:
-            new = f"({new} OR source = 'telemetry')"
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE _fp_new AS SELECT item_id, charge_period_start, charge_period_end, "
-            f"provider, region_id, grid_zone, facility_energy_kwh FROM footprint_items WHERE {new}"
-        )
-        _apply_instruments(con, params, incremental=True)
-        items = _finish(con, params)
-        con.execute(
-            "INSERT INTO _refresh_spans "
-            "SELECT charge_period_start, charge_period_end FROM _fp_gone UNION ALL "
-            "SELECT charge_period_start, charge_period_end FROM _fp_new UNION ALL "
-            "SELECT charge_period_start, charge_period_end FROM _fp_ins_changed"
-        )
-        con.execute(
-            "INSERT INTO _refresh_spend_days SELECT DISTINCT CAST(charge_period_start AS DATE) FROM _fp_spend_changed"
-        )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _fp_gone AS SELECT item_id, charge_period_start, charge_period_end, "
+        f"provider, region_id, grid_zone, facility_energy_kwh FROM footprint_items WHERE {gone}"
+    )
+    con.execute(f"DELETE FROM footprint_items WHERE {gone}")
+    scope = f"(b.batch_id IN (SELECT batch_id FROM _refresh_added) OR b.row_id IN ({rows}))"
+    _write_items(con, params, scope, telemetry=delta.telemetry_changed, small=True)
+    new = f"(source = 'billing' AND (batch_id IN (SELECT batch_id FROM _refresh_added) OR row_id IN ({rows})))"
+    if delta.telemetry_changed:
+        new = f"({new} OR source = 'telemetry')"
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _fp_new AS SELECT item_id, charge_period_start, charge_period_end, "
+        f"provider, region_id, grid_zone, facility_energy_kwh FROM footprint_items WHERE {new}"
+    )
+    _apply_instruments(con, params, incremental=True)
+    items = _finish(con, params)
+    con.execute(
+        "INSERT INTO _refresh_spans "
+        "SELECT charge_period_start, charge_period_end FROM _fp_gone UNION ALL "
+        "SELECT charge_period_start, charge_period_end FROM _fp_new UNION ALL "
+        "SELECT charge_period_start, charge_period_end FROM _fp_ins_changed"
+    )
+    con.execute(
+        "INSERT INTO _refresh_spend_days SELECT DISTINCT CAST(charge_period_start AS DATE) FROM _fp_spend_changed"
+    )
     _cleanup(con)
     return items
 
