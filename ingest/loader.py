@@ -154,10 +154,22 @@ def ingest_file(
     return result
 
 
+def _next_batch_id(con: duckdb.DuckDBPyConnection) -> int:
+    """A batch id never issued before, even to a batch since removed (migration 013_batch_ids). Batches
+    written without the counter (a benchmark's synthetic bill) are stepped over. Runs inside the load's
+    transaction: a failed load gives its id back."""
+    row = con.execute(
+        "UPDATE batch_id_counter SET last_batch_id = greatest(last_batch_id, "
+        "(SELECT coalesce(max(batch_id), 0) FROM ingest_batches)) + 1 RETURNING last_batch_id"
+    ).fetchone()
+    assert row is not None, "batch_id_counter holds one row (migration 013_batch_ids)"
+    return int(row[0])
+
+
 def _load_in_transaction(con, sf: SourceFile, reader, skip: int, header: list[str], options: dict[str, Any]):  # type: ignore[no-untyped-def]
     con.execute("BEGIN TRANSACTION")
     try:
-        batch_id = int(con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM ingest_batches").fetchone()[0])
+        batch_id = _next_batch_id(con)
         ctx = LoadContext(con=con, batch_id=batch_id, source=sf, header_skip=skip, header=header, options=options)
         started = time.monotonic()
         try:
