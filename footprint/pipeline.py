@@ -113,7 +113,7 @@ def context(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
         "methodology_version": METHODOLOGY_VERSION,
         "migrations": str(migrations[0] if migrations else ""),
         "code": _code_signature(),
-        "rules": f"{rules.source}:{rules.rule_set_id}:{rules.file_sha256}",
+        "rules": f"{rules.source}:{rules.rule_set_id}:{rules.effective_sha256}",
         "reference": hashlib.sha256(str(reference[0] if reference else "").encode()).hexdigest(),
         "settings": EstimationOptions.from_settings(get_settings()).as_json(),
     }

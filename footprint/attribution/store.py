@@ -32,6 +32,12 @@ class ActiveRules:
     rules: RuleSet
     loaded_at: datetime | None = None
 
+    @property
+    def effective_sha256(self) -> str:
+        """Hash of the rules as applied: a user file that extends the shipped defaults is completed from
+        them, so a release that changes only the defaults changes this hash too (file_sha256 does not)."""
+        return _sha256(self.rules.model_dump_json())
+
 
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
