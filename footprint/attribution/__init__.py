@@ -62,8 +62,9 @@ def _count(con: duckdb.DuckDBPyConnection) -> int:
 def refresh(con: duckdb.DuckDBPyConnection, rules: RuleSet | None = None) -> int:
     """Recompute line_item_attribution for every billing row of the live batches; returns the rows written.
 
-    `rules` overrides the rules in force (used to preview a file before loading it); the table then no
-    longer matches the recorded rules, so attribution_state is cleared and the next pipeline refresh is full.
+    `rules` overrides the rules in force (used to preview a file before loading it). Either way the table
+    was rewritten outside the pipeline, so its record (refresh_state) is cleared and the next pipeline
+    refresh is full; attribution_state says which rules the table now follows.
     """
     active = active_rules(con)
     con.execute("DELETE FROM line_item_attribution")
