@@ -1,24 +1,25 @@
 -- Measured device energy per UTC hour and device (host, GPU), with the attribution the telemetry carried:
--- the Telemetry page's power curves and per-device totals. Average power over the covered part of an hour
--- is energy / covered time. Unattributed devices read 'unattributed' / 'unknown', as in v_footprint.
+-- the Telemetry page's power curves and per-device totals. Read from v_telemetry_device_hours (migration
+-- 023), the device-hours the refresh counts too: a device-hour measured by several live batches is counted
+-- once, so the page's totals equal line_item_measured + telemetry_activity. Average power over the covered
+-- part of an hour is energy / covered time. Unattributed devices read 'unattributed' / 'unknown', as in
+-- v_footprint.
 SELECT
-    CAST(e.bucket_start AS DATE) AS charge_day,
-    e.bucket_start,
-    coalesce(s.provider, 'onprem') AS provider,
-    s.region_id,
+    CAST(bucket_start AS DATE) AS charge_day,
+    bucket_start,
+    coalesce(provider, 'onprem') AS provider,
+    region_id,
     CAST(NULL AS VARCHAR) AS service_name,
-    coalesce(s.team, 'unattributed') AS team,
-    coalesce(s.model, 'unattributed') AS model,
-    coalesce(s.workload, 'unknown') AS workload,
-    s.accelerator_model,
-    coalesce(s.host, '(unnamed host)') AS host,
-    coalesce(CAST(s.gpu_index AS VARCHAR), s.gpu_uuid, '?') AS gpu,
-    s.gpu_uuid,
-    s.source_format,
-    string_agg(DISTINCT e.method, ', ' ORDER BY e.method) AS method,
-    fp_sum(e.energy_kwh) AS energy_kwh,
-    fp_sum(e.covered_s) AS covered_s
-FROM telemetry_energy e
-JOIN telemetry_series s ON s.series_id = e.series_id
-JOIN ingest_batches ib ON ib.batch_id = e.batch_id AND ib.superseded_by IS NULL
+    coalesce(team, 'unattributed') AS team,
+    coalesce(model, 'unattributed') AS model,
+    coalesce(workload, 'unknown') AS workload,
+    accelerator_model,
+    coalesce(host, '(unnamed host)') AS host,
+    coalesce(CAST(gpu_index AS VARCHAR), gpu_uuid, '?') AS gpu,
+    gpu_uuid,
+    source_format,
+    string_agg(DISTINCT method, ', ' ORDER BY method) AS method,
+    fp_sum(energy_kwh) AS energy_kwh,
+    fp_sum(covered_s) AS covered_s
+FROM v_telemetry_device_hours
 GROUP BY ALL

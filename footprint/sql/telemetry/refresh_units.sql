@@ -3,9 +3,9 @@
 --   accel_it_kwh : accelerator IT energy, PUE not applied - what a matching bill row gets (line_item_measured)
 --   total_kwh    : energy as the source reports it - what goes to telemetry_activity when no bill covers it
 -- Rules:
--- * one device, one hour, one source: where several live batches measured the same device (host and GPU
---   UUID, else index) in the same hour, the energy counter wins, then the better-covered hour, then the
---   later batch; the others are not counted a second time.
+-- * one device, one hour, one source: device energy comes from v_telemetry_device_hours (migration 023),
+--   which keeps one live batch's measurement per device and hour (energy counter, then the better-covered
+--   hour, then the later batch); the Telemetry page's hourly table reads the same view.
 -- * attribution: the source's labels, then the ingest flags (both stored on the series / run), then the
 --   telemetry mapping (most specific rule: GPU given, then narrower window, then later file).
 -- * CodeCarbon: GPU energy is machine-wide and includes CodeCarbon's PUE, so the accelerator IT energy is
@@ -15,21 +15,8 @@ CREATE OR REPLACE TEMP TABLE _tr_units AS
 WITH live AS (
     SELECT batch_id FROM ingest_batches WHERE superseded_by IS NULL
 ),
-dev AS (
-    SELECT e.series_id, e.batch_id, e.bucket_start, e.bucket_end, e.first_ts, e.last_ts, e.method,
-           e.energy_kwh, e.covered_s,
-           s.host, s.gpu_index, s.gpu_uuid, s.accelerator_model, s.team, s.model, s.workload, s.job,
-           s.provider, s.region_id, s.country_iso2, s.source_format,
-           coalesce(s.gpu_uuid, 'index:' || s.gpu_index, 'series:' || s.series_id) AS device_key
-    FROM telemetry_energy e
-    JOIN telemetry_series s ON s.series_id = e.series_id
-    JOIN live ON live.batch_id = e.batch_id
-),
 dev1 AS (
-    SELECT * FROM dev
-    QUALIFY row_number() OVER (
-        PARTITION BY coalesce(host, 'batch:' || batch_id), device_key, bucket_start
-        ORDER BY (method = 'energy_counter') DESC, covered_s DESC, batch_id DESC, series_id) = 1
+    SELECT * FROM v_telemetry_device_hours
 ),
 cc AS (
     SELECT r.*,
