@@ -208,6 +208,19 @@ class CurReader(BillingReader):
         as NULL unless `trimmed` is off (for callers that parse the text themselves)."""
         return f"fp_blank({cols.ref(field)})" if trimmed else cols.ref(field)
 
+    def attr_column(self, cols: CurColumns, field: str) -> str:
+        """The column a product attribute is read from (for messages)."""
+        return cols.spelled(field)
+
+    def quantity_column(self, ctx: LoadContext, field: str, source_row: int) -> str | None:
+        """lineItem/UsageAmount; vCPUs, memory and GPUs are the product attributes (the instance catalog's
+        counts, which fill blank ones, are all far below the per-hour bound)."""
+        cols = CurColumns(ctx.header, self.snake)
+        if field == "quantity":
+            return cols.spelled("usage_amount")
+        attribute = {"vcpu_count": "vcpu", "memory_gb": "memory", "accelerator_count": "gpu"}[field]
+        return self.attr_column(cols, attribute)
+
     def tag_columns(self, header: list[str]) -> list[tuple[str, str]]:
         """(tag key as AWS spells it, raw column) for legacy resourceTags/<key> columns; keys that differ
         only in case are separate columns (see raw_column_names)."""

@@ -58,6 +58,11 @@ class Cur2Reader(CurReader):
             return "NULL"
         return f"fp_blank(_product[{PRODUCT_KEYS.index(_KEY_OF_FIELD[field]) + 1}])"
 
+    def attr_column(self, cols: CurColumns, field: str) -> str:
+        if cols.has(field):
+            return cols.spelled(field)
+        return self._map_column(cols.header, "product") or cols.spelled(field)
+
     def tags(self, ctx: LoadContext, cols: CurColumns) -> str:
         column = self._map_column(ctx.header, "resource_tags")
         return json_object_or_fail(q(column), column) if column else "NULL"

@@ -104,6 +104,11 @@ class AzureReader(BillingReader):
         counts = super().load(ctx)
         return finish_batch(ctx, counts, AzureColumns(ctx.header))
 
+    def quantity_column(self, ctx: LoadContext, field: str, source_row: int) -> str | None:
+        """Quantity (times the unit's pricing block); the vCPU count is AdditionalInfo's VCPUs."""
+        cols = AzureColumns(ctx.header)
+        return {"quantity": cols.name("quantity"), "vcpu_count": cols.name("additional_info")}.get(field)
+
     def currency(self, ctx: LoadContext, cols: AzureColumns) -> str:
         if cols.has("currency"):
             return f"coalesce(upper(_currency), fp_fail(source_row, {lit(cols.name('currency'))}, 'missing currency'))"

@@ -4,7 +4,8 @@ A reader only declares how its columns map onto the canonical billing columns (a
 This module wraps that SELECT with the derivations every format needs (unit normalisation, instance
 catalog lookup, accelerator SKU patterns) and inserts the rows in one statement, inside the caller's
 transaction. Validation happens in the same pass: a value that cannot be read raises an error naming the
-row and the column (see `fp_fail`), which rolls the whole file back.
+row and the column (see `fp_fail`), which rolls the whole file back. Once the rows are in, the normalised
+quantities their energy is computed from are held against plausibility bounds (bounds.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from ingest.billing.bounds import check_quantities
 from ingest.registry import LoadContext, LoadCounts
 
 # Canonical columns a reader's mapping must produce (besides source_row). Anything a format lacks is
@@ -208,6 +210,12 @@ class BillingReader:
         """Variant notes recorded on the batch."""
         return None
 
+    def quantity_column(self, ctx: LoadContext, field: str, source_row: int) -> str | None:
+        """The file's column a value of data row `source_row` that failed a plausibility bound came from, for
+        the message (bounds.py). `field` is 'quantity' (consumed_quantity) or 'vcpu_count', 'memory_gb',
+        'accelerator_count'; None where the file does not state the value (instance catalog, unit table)."""
+        return None
+
     def setup(self, ctx: LoadContext) -> None:
         """Create what the mapping needs on the connection (temporary macros), inside the load's
         transaction; called again when a parallel load starts the transaction over."""
@@ -237,6 +245,7 @@ class BillingReader:
             with streaming_join_plan(ctx.con):
                 inserted = ctx.con.execute(insert_sql(mapped), params).fetchone()
             loaded = int(inserted[0]) if inserted else 0
+        check_quantities(self, ctx)
         skipped: dict[str, int] = {}
         if rule:
             rows = ctx.con.execute(

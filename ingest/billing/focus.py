@@ -56,6 +56,23 @@ class FocusReader(BillingReader):
                 return f"looks like a FOCUS export but lacks the mandatory column(s) {', '.join(missing)}"
         return None
 
+    def quantity_column(self, ctx: LoadContext, field: str, source_row: int) -> str | None:
+        """ConsumedQuantity (UsageQuantity in the preview), or PricingQuantity where the row left it blank
+        (see mapping); vCPUs, memory and accelerators come from the instance catalog."""
+        if field != "quantity":
+            return None
+        cols = {c.lower(): c for c in ctx.header}
+        pricing = cols.get("pricingquantity", "PricingQuantity")
+        consumed = cols.get("consumedquantity", cols.get("usagequantity"))
+        if consumed is None:
+            return pricing
+        blank = ctx.con.execute(
+            f"WITH src AS ({self.raw_relation(ctx)}) "
+            f"SELECT fp_blank(CAST({q(consumed)} AS VARCHAR)) IS NULL FROM src raw WHERE source_row = ?",
+            [source_row],
+        ).fetchone()
+        return pricing if blank and blank[0] else consumed
+
     def mapping(self, ctx: LoadContext) -> str:
         cols = {c.lower(): c for c in ctx.header}
 

@@ -106,6 +106,16 @@ class GcpBigQueryReader(GcpReader):
             return json_relation(ctx, BQ_FIELDS)
         return projected_relation(ctx, BQ_PATHS)
 
+    def quantity_column(self, ctx: LoadContext, field: str, source_row: int) -> str | None:
+        """usage.amount_in_pricing_units or usage.amount, as the row's x_details.quantity_source records."""
+        if field != "quantity":
+            return None
+        found = ctx.con.execute(
+            "SELECT x_details->>'quantity_source' FROM billing_line_items WHERE batch_id = ? AND source_row = ?",
+            [ctx.batch_id, source_row],
+        ).fetchone()
+        return str(found[0]) if found and found[0] else "usage.amount"
+
     def detail(self, ctx: LoadContext) -> str | None:
         container = {"jsonl": "JSON lines", "json": "JSON", "parquet": "Parquet", "csv": "CSV"}.get(
             ctx.source.container, ctx.source.container

@@ -75,6 +75,9 @@ class GcpConsoleReader(GcpReader):
             out.setdefault(h.strip().lower(), h)
         return out
 
+    def quantity_column(self, ctx: LoadContext, field: str, source_row: int) -> str | None:
+        return self._cols(ctx.header).get("usage amount", "Usage amount") if field == "quantity" else None
+
     def recognise(self, source: SourceFile, header: list[str]) -> int:
         cols = self._cols(header)
         if all(m.lower() in cols for m in MANDATORY) and cost_column(header):

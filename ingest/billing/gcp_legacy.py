@@ -80,6 +80,9 @@ class GcpLegacyJsonReader(GcpReader):
     def raw_relation(self, ctx: LoadContext) -> str:
         return json_relation(ctx, FIELDS)
 
+    def quantity_column(self, ctx: LoadContext, field: str, source_row: int) -> str | None:
+        return "measurements" if field == "quantity" else None
+
     def detail(self, ctx: LoadContext) -> str | None:
         return "retired file export; times converted from their offset to UTC; credits netted"
 
