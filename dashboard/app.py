@@ -15,7 +15,9 @@ from footprint.store import StoreBusyError
 
 VIEWS = Path(__file__).resolve().parent / "views"
 
-st.set_page_config(page_title="AI footprint", page_icon=":material/bolt:", layout="wide")
+# An emoji favicon is drawn in the browser (a data: URL); a ":material/...:" favicon would be fetched from
+# fonts.gstatic.com, a request to the internet on every visit.
+st.set_page_config(page_title="AI footprint", page_icon="⚡", layout="wide")
 
 
 def _page(file: str, title: str, icon: str, *, default: bool = False) -> st.Page:

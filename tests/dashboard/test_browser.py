@@ -122,6 +122,8 @@ def _nav(page: Page, title: str) -> None:
 def test_upload_browse_and_download(app_url: str, app_db: Path, browser: Browser, tmp_path: Path):
     page = browser.new_context(viewport={"width": 1400, "height": 1100}, accept_downloads=True).new_page()
     page.set_default_timeout(TIMEOUT_MS)
+    outside: list[str] = []  # the app runs where there is no internet: every request stays on its server
+    page.context.on("request", lambda r: _note_outside(r.url, app_url, outside))
     page.goto(app_url)
     before = _summary(app_db, Filters())
     expect(_card(page, "Line items")).to_have_text(units.number(before["line_items"], 0))
@@ -174,6 +176,13 @@ def test_upload_browse_and_download(app_url: str, app_db: Path, browser: Browser
     shared = browser.new_context().new_page()
     shared.goto(page.url)
     expect(_card(shared, "IT energy")).to_have_text(units.energy(scoped["energy_kwh"]), timeout=TIMEOUT_MS)
+    assert outside == []
+
+
+def _note_outside(url: str, app_url: str, outside: list[str]) -> None:
+    """Keep `url` when it leaves the app's server (data: and blob: URLs are drawn in the browser)."""
+    if not url.startswith((app_url.rstrip("/"), "data:", "blob:")):
+        outside.append(url)
 
 
 def _models_of(db: Path, team: str) -> list[str]:
