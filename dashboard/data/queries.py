@@ -17,6 +17,7 @@ import streamlit as st
 
 from dashboard.data import access
 from footprint import aggregates, ledger, store
+from footprint.aggregates import telemetry as telemetry_aggregates
 from footprint.queries import Filters
 from footprint.report import Period, ReportError, Scope, export, file_name
 from footprint.settings import get_settings
@@ -37,7 +38,8 @@ def filters_from_key(key: str) -> Filters:
 @st.cache_data(show_spinner=False, max_entries=512)
 def _cached(name: str, path: str, version: tuple[int, int], fkey: str | None, kwargs: str) -> Any:
     module, _, function = name.rpartition(".")
-    fn: Callable[..., Any] = getattr(ledger if module == "ledger" else aggregates, function)
+    source = {"ledger": ledger, "telemetry": telemetry_aggregates}.get(module, aggregates)
+    fn: Callable[..., Any] = getattr(source, function)
     args: list[Any] = []
     if fkey is not None:
         f = filters_from_key(fkey)
@@ -47,8 +49,8 @@ def _cached(name: str, path: str, version: tuple[int, int], fkey: str | None, kw
 
 
 def query(name: str, filters: Filters | None = None, **kwargs: Any) -> Any:
-    """Result of `footprint.aggregates.<name>(con, filters, **kwargs)` ('ledger.<name>': footprint.ledger),
-    cached until the data changes."""
+    """Result of `footprint.aggregates.<name>(con, filters, **kwargs)` ('ledger.<name>': footprint.ledger,
+    'telemetry.<name>': footprint.aggregates.telemetry), cached until the data changes."""
     path = access.db_path()
     return _cached(
         name,
