@@ -2,6 +2,9 @@
 
 Every figure comes from the per-model ledger (footprint.ledger), the same functions `footprint models`
 and the reports call. The ledger spans every provider and region; dates, team and model filters apply.
+Its query results carry central estimates only (no low/high columns), and the page says so rather than
+invent a range. A projected break-even is a date beyond the data: it is stated in words with how it was
+projected, never put on the time axis.
 """
 
 from __future__ import annotations
@@ -12,6 +15,19 @@ import streamlit as st
 from dashboard import charts, components, data
 from dashboard.charts import WORKLOAD_COLOURS, Measure
 from footprint import units
+from footprint.ledger import PROJECTION_WINDOW_DAYS
+
+
+def _missing(value: object) -> bool:
+    """True for None, NaN and NaT (a NaN is truthy, so `if value:` would take it for a date)."""
+    return value is None or bool(pd.isna(value))
+
+
+def _spread(values: pd.Series) -> float:
+    """Largest over smallest positive value: how many times apart the bars of a chart are."""
+    positive = values[values > 0]
+    return float(positive.max() / positive.min()) if len(positive) else 1.0
+
 
 f = components.page_start("Models")
 ignored = data.ledger_ignores(f)
@@ -41,7 +57,7 @@ components.kpi(
     cols[0],
     "Training IT energy",
     units.energy(total_training),
-    "incl. fine-tuning",
+    "central estimate, incl. fine-tuning",
     "IT energy (PUE not applied) of line items and telemetry attributed to a training workload; the "
     "attribution rules are on the Methodology & data quality page.",
 )
@@ -49,11 +65,16 @@ components.kpi(
     cols[1],
     "Inference IT energy",
     units.energy(total_inference),
-    "online and batch serving",
+    "central estimate, online and batch serving",
     "IT energy (PUE not applied) of line items and telemetry attributed to serving.",
 )
 share = total_inference / (total_training + total_inference) if total_training + total_inference else None
 components.kpi(cols[2], "Serving share", units.percent(share), "inference / (training + inference) IT energy")
+st.caption(
+    "Every figure on this page (cards, charts, ledger) is a central estimate: the per-model ledger does "
+    "not report low-high ranges yet. The ranges of the same estimates, by provider, team or model, are on "
+    "the Overview, Energy & PUE and Emissions pages; how they are made is on the methodology page."
+)
 components.methodology_link()
 
 st.subheader("Training vs inference per model")
@@ -73,7 +94,12 @@ components.chart(
 )
 
 served = ledger[ledger["energy_kwh_per_1k_inferences"].notna()]
+sci = served[served["sci_kgco2e_per_1k_requests"].notna()]
 st.subheader("Per 1,000 inferences")
+st.caption(
+    "Each bar is labelled with its value. Where the models are more than 100 times apart the axis is "
+    "logarithmic (said in its title), so that the smallest bar stays visible."
+)
 left, right = st.columns(2)
 with left:
     components.chart(
@@ -84,6 +110,7 @@ with left:
             Measure("energy_kwh_per_1k_inferences", "IT energy per 1,000 inferences", "energy"),
             "IT energy per 1,000 inferences",
             dim_label="Model",
+            log=_spread(d["energy_kwh_per_1k_inferences"]) > 100,
         ),
         name="models-energy-per-1k",
         download=served[["model", "energy_kwh_per_1k_inferences", "requests"]],
@@ -91,16 +118,17 @@ with left:
     )
 with right:
     components.chart(
-        served[served["sci_kgco2e_per_1k_requests"].notna()],
+        sci,
         lambda d: charts.breakdown(
             d,
             "model",
             Measure("sci_kgco2e_per_1k_requests", "SCI per 1,000 requests", "co2e"),
             "Software Carbon Intensity per 1,000 requests",
             dim_label="Model",
+            log=_spread(d["sci_kgco2e_per_1k_requests"]) > 100,
         ),
         name="models-sci",
-        download=served[["model", "sci_kgco2e_per_1k_requests", "requests"]],
+        download=sci[["model", "sci_kgco2e_per_1k_requests", "requests"]],
         empty="No model in this scope has inference request counts (upload a request-count file).",
     )
 st.caption(
@@ -117,11 +145,11 @@ else:
     model = st.selectbox("Model", candidates, key="models-curve")
     row = ledger.set_index("model").loc[model]
     curve = pd.DataFrame(data.model_periods(f, model, grain="day"))
-    markers = []
-    if row["break_even"]:
-        markers.append((row["break_even"], f"break-even {row['break_even']}"))
-    elif row["break_even_projected"]:
-        markers.append((row["break_even_projected"], f"projected break-even {row['break_even_projected']}"))
+    reached = None if _missing(row["break_even"]) else str(row["break_even"])
+    shown = (curve["period_start"].min(), curve["period_start"].max()) if not curve.empty else None
+    markers: list[tuple[object, str]] = []
+    if reached and shown and shown[0] <= reached <= shown[1]:
+        markers.append((reached, f"break-even {reached}"))
     cumulative = [
         Measure(
             "cumulative_training_facility_energy_kwh",
@@ -155,15 +183,31 @@ else:
             x_label="Day (UTC)",
             value_label="Facility energy",
             markers=markers,
+            grain="day",
         ),
         name=f"models-cumulative-{model}",
     )
-    status = {
-        "reached": f"Serving overtook training on {row['break_even']}.",
-        "projected": f"At the serving rate of the last 30 days, serving overtakes training around "
-        f"{row['break_even_projected']}.",
-        "not_serving": "This model is not served in this scope.",
-    }.get(str(row["break_even_status"]), "")
+    state = str(row["break_even_status"])
+    if state == "reached" and reached:
+        status = f"Serving overtook training on {reached}" + (
+            "." if markers else " (outside the days shown, so not marked)."
+        )
+    elif state == "projected" and not _missing(row["break_even_projected"]):
+        gap_kwh = (
+            row["cumulative_training_facility_energy_kwh"] - row["cumulative_inference_facility_energy_kwh"]
+        )
+        status = (
+            f"Break-even not reached: serving trails training by {units.energy(gap_kwh)} of facility energy. "
+            f"Projected break-even around {row['break_even_projected']}: a straight-line projection at "
+            f"{units.energy(row['serving_facility_energy_kwh_per_day'])} of facility energy per day, the "
+            f"mean serving rate of the last {PROJECTION_WINDOW_DAYS} days of data (or of the days since "
+            "serving began, if fewer), assuming that rate holds and no further training. The chart covers "
+            "the data only, so the projected date is not drawn on it."
+        )
+    elif state == "not_serving":
+        status = "Break-even not reached: this model is not served in this scope, so none can be projected."
+    else:
+        status = ""
     amortised = row.get("amortised_training_energy_kwh_per_1k_inferences")
     if status:
         st.caption(
@@ -171,7 +215,7 @@ else:
             + (
                 f" Training amortised over the requests served so far: "
                 f"{units.energy(amortised)} per 1,000 inferences."
-                if pd.notna(amortised)
+                if not _missing(amortised)
                 else ""
             )
         )
