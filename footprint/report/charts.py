@@ -17,15 +17,20 @@ from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-COLOURS = {
-    "it": colors.HexColor("#4C72B0"),
-    "facility": colors.HexColor("#64B5CD"),
-    "location": colors.HexColor("#55A868"),
-    "market": colors.HexColor("#8172B3"),
-    "training": colors.HexColor("#4C72B0"),
-    "inference": colors.HexColor("#DD8452"),
-    "other": colors.HexColor("#937860"),
+# The dashboard's colours (dashboard/style.py: SERIES_COLOURS for it, facility, location and market;
+# WORKLOAD_COLOURS for training and inference), copied because the core never imports the UI: they must
+# match, and tests/footprint/test_report_colours.py fails when they do not. "other" (IT energy of neither
+# training nor inference) has no dashboard counterpart.
+COLOUR_HEX = {
+    "it": "#1b7f5c",
+    "facility": "#a6611a",
+    "location": "#4575b4",
+    "market": "#d73027",
+    "training": "#7b3294",
+    "inference": "#1b7f5c",
+    "other": "#937860",
 }
+COLOURS = {key: colors.HexColor(value) for key, value in COLOUR_HEX.items()}
 FONT = "Helvetica"
 LABEL_WIDTH = 140.0  # points of category label left of a horizontal bar chart
 MAX_CATEGORIES = 15
