@@ -1,7 +1,8 @@
 """`footprint report`: the ESG summary report for a period and a scope, written as PDF, XLSX or CSV.
 
 The period is a year, a quarter or a month (`--period 2026-Q3`), or a range of UTC days (`--since`,
-`--until`); the scope the whole organisation, or teams and models. The figures are the ones
+`--until`); without either, the last quarter the data covers from end to end (as the dashboard's Report
+page starts with). The scope is the whole organisation, or teams and models. The figures are the ones
 `footprint summary --json` prints for the same days, teams and models.
 """
 
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from footprint import aggregates
 from footprint.pipeline import refresh
-from footprint.report import FORMATS, PERIOD_HELP, Period, ReportError, Scope, export
+from footprint.report import FORMATS, PERIOD_HELP, Period, ReportError, Scope, default_period, export
 from footprint.settings import Settings
 from footprint.store import connection
 from footprint_cli.common import add_db_option, parse_date, settings_from
@@ -24,7 +25,8 @@ from footprint_cli.main import CliError
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("report", help="ESG summary report (PDF, XLSX or CSV) for a period and scope")
-    p.add_argument("--period", help=f"the reporting period: {PERIOD_HELP}")
+    p.add_argument("--period", help=f"the reporting period: {PERIOD_HELP}; default: the last quarter the data "
+                   "covers from end to end")
     p.add_argument("--since", type=parse_date, help="first day of a custom period (YYYY-MM-DD, UTC)")
     p.add_argument("--until", type=parse_date, help="last day of a custom period (YYYY-MM-DD, UTC)")
     p.add_argument("--team", action="append", default=[], metavar="TEAM", help="only this team (repeatable)")
@@ -62,7 +64,14 @@ def _period(args: argparse.Namespace, settings: Settings) -> Period:
         except ValueError as exc:
             raise CliError(str(exc)) from None
     if not (args.since or args.until):
-        raise CliError(f"say which period to report: --period ({PERIOD_HELP}) or --since/--until")
+        first, last = _data_bounds(settings)
+        if first is None or last is None:
+            raise CliError(f"the store holds no data yet: say which period to report with --period ({PERIOD_HELP})")
+        period = default_period("quarter", first, last)
+        print(f"No period given: reporting {period.label}, the last quarter the data covers from end to end"
+              if not period.is_partial(first, last) else
+              f"No period given: reporting {period.label}, the latest quarter with data (none is complete)")
+        return period
     since, until = args.since, args.until
     if since is None or until is None:
         first, last = _data_bounds(settings)
@@ -118,4 +127,6 @@ def run(args: argparse.Namespace) -> int:
           f"{report.period.description}, {report.scope.label}.")
     if report.is_empty:
         print(f"Note: {report.empty_message}")
+    elif report.coverage_note:
+        print(f"Note: {report.coverage_note}")
     return 0

@@ -1,7 +1,8 @@
 """Report: the ESG summary of a period and a scope, downloaded as PDF, XLSX or CSV.
 
-The period is a month, a quarter, a year, or the sidebar's dates; the scope the whole organisation or
-teams and models, starting from the sidebar's team and model filters. The document is built by
+The period is a month, a quarter, a year, or the sidebar's dates, starting from the last quarter the data
+covers from end to end; a period that reaches beyond the data is called partial here and in the document.
+The scope is the whole organisation or teams and models, starting from the sidebar's team and model filters. The document is built by
 footprint.report, the same code as `footprint report`, so its headline figures are the ones shown here
 and on the Overview for the same days and scope. Building a PDF takes a few seconds, so each format is
 prepared on request and then offered for download until the choice or the data changes.
@@ -15,10 +16,12 @@ import streamlit as st
 
 from dashboard import components, data, filters
 from footprint.queries import Filters
-from footprint.report import FORMATS, Period, Scope
+from footprint.report import FORMATS, Period, Scope, default_period
+from footprint.report.period import PeriodKind
 from footprint.store import data_version
 
 KINDS = ["Month", "Quarter", "Year", "Sidebar dates"]
+PERIOD_KINDS: dict[str, PeriodKind] = {"Month": "month", "Quarter": "quarter", "Year": "year"}
 
 st.title("Report")
 f = filters.current()
@@ -62,8 +65,9 @@ with left:
     if kind == "Sidebar dates":
         period = Period.custom(f.since or first, f.until or last)
     else:
-        choices = {"Month": months, "Quarter": quarters, "Year": years}[kind]
-        period = Period.parse(st.selectbox(kind, choices[::-1], key=f"report-{kind}"))
+        choices = {"Month": months, "Quarter": quarters, "Year": years}[kind][::-1]
+        start = default_period(PERIOD_KINDS[kind], first, last).label  # the last complete one
+        period = Period.parse(st.selectbox(kind, choices, index=choices.index(start), key=f"report-{kind}"))
 with right:
     _follow_sidebar("team", list(f.team))
     _follow_sidebar("model", list(f.model))
@@ -74,6 +78,12 @@ st.caption(
     f"Period: {period.description}. Compared with {period.comparison}: {period.previous().label}. "
     f"Scope: {scope.label}."
 )
+coverage = period.coverage_note(first, last)
+if coverage:
+    st.warning(f"{coverage} The report says so, and leaves out the change against {period.previous().label}.")
+elif previous_note := period.previous().coverage_note(first, last):
+    st.info(f"The data does not cover all of {period.previous().label}, the period this one is compared with "
+            f"({previous_note}): the report leaves out the change against it.")
 ignored = data.ledger_ignores(f)
 if ignored:
     st.info(

@@ -14,7 +14,7 @@ import duckdb
 
 from footprint.report.build import ReportError, build_report, line_items
 from footprint.report.model import Report
-from footprint.report.period import PERIOD_HELP, Period, Scope
+from footprint.report.period import PERIOD_HELP, Period, Scope, default_period
 
 FORMATS: dict[str, str] = {
     "pdf": "application/pdf",
@@ -69,5 +69,5 @@ def file_name(report: Report, fmt: str) -> str:
     return f"footprint-report_{report.period.slug}_{report.scope.slug}.{fmt}"
 
 
-__all__ = ["FORMATS", "PERIOD_HELP", "Period", "Report", "ReportError", "Scope", "build_report", "export",
-           "file_name", "line_items", "render"]
+__all__ = ["FORMATS", "PERIOD_HELP", "Period", "Report", "ReportError", "Scope", "build_report",
+           "default_period", "export", "file_name", "line_items", "render"]

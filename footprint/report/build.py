@@ -230,6 +230,7 @@ def _build(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope, organis
     provenance = explain(con, f, limit=0)
     run = _run(provenance["run"])
     label = str(run.options.get("scope_label", scope_label)) if run else scope_label
+    held = aggregates.filter_options(con)  # first and last charge day of the store, as the dashboard has them
 
     methods = [MethodShare.model_validate(r) for r in
                _records(aggregates.method_shares(con, f), ["method", "billing_currency"])]
@@ -258,6 +259,8 @@ def _build(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope, organis
         scope_statement=ScopeStatement.model_validate(scope_statement(label)),
         scope_labels_in_data=[g.key["scope_label"] for g in by_scope_label],
         estimation_run=run,
+        data_first_day=held["first_day"],
+        data_last_day=held["last_day"],
         rows_total=int(provenance["rows_total"]),
         headline=head,
         by_region=sorted(_groups(by_region), key=lambda g: (g.key["provider"], g.key["region"])),

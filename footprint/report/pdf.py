@@ -131,6 +131,8 @@ def _section(section: Section, report: Report) -> list[Flowable]:
 def _story(report: Report) -> list[Flowable]:
     story: list[Flowable] = [_p(report.title, TITLE), _p(report.organisation, SUBTITLE)]
     story.append(flowable(cover(report), FRAME_WIDTH))
+    if report.coverage_note and not report.is_empty:
+        story.append(_p(report.coverage_note, NOTICE))
     if report.is_empty:
         story.append(_p(report.empty_message, NOTICE))
     else:

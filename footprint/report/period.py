@@ -3,8 +3,12 @@ the whole organisation, a team, a model.
 
 A period is a range of whole UTC days (both ends inclusive), the unit `footprint.queries.Filters` uses,
 so a report for a period filters exactly as `footprint summary --since --until` does. Each period knows
-the one it is compared with: the previous calendar month, quarter or year, or for a custom range the
-same number of days immediately before it.
+the one it is compared with: the previous calendar month, quarter or year (also for a custom range that
+is exactly one), or for any other custom range the same number of days immediately before it.
+
+The data a store holds may not reach over a whole period (the last quarter of a store whose data ends
+in its first month): `coverage_note` says so in words every front end prints, and `default_period` picks
+the last period of a kind that the data covers from end to end.
 """
 
 from __future__ import annotations
@@ -29,6 +33,19 @@ PERIOD_HELP = "YYYY (a year), YYYY-Qn (a quarter, e.g. 2026-Q3) or YYYY-MM (a mo
 def _month_end(year: int, month: int) -> date:
     first_next = date(year + (month == 12), month % 12 + 1, 1)
     return first_next - timedelta(days=1)
+
+
+def _calendar_kind(since: date, until: date) -> PeriodKind | None:
+    """The calendar period (year, quarter, month) the days are exactly, or None."""
+    if since.day != 1:
+        return None
+    if since.month == 1 and until == date(since.year, 12, 31):
+        return "year"
+    if since.month % 3 == 1 and since.month + 2 <= 12 and until == _month_end(since.year, since.month + 2):
+        return "quarter"
+    if until == _month_end(since.year, since.month):
+        return "month"
+    return None
 
 
 class Period(BaseModel):
@@ -94,8 +111,17 @@ class Period(BaseModel):
         """For file names: '2026-Q3', '2026-07-15_2026-08-14'."""
         return self.label if self.kind != "custom" else f"{self.since.isoformat()}_{self.until.isoformat()}"
 
+    @property
+    def calendar_kind(self) -> PeriodKind:
+        """'year', 'quarter' or 'month' when the days are exactly one (a custom range may be), else 'custom'."""
+        if self.kind != "custom":
+            return self.kind
+        return _calendar_kind(self.since, self.until) or "custom"
+
     def previous(self) -> Period:
         """The period this one is compared with (previous calendar period, or as many days just before)."""
+        if self.kind == "custom" and self.calendar_kind != "custom":
+            return Period(kind=self.calendar_kind, since=self.since, until=self.until).previous()
         if self.kind == "year":
             return Period.parse(str(self.since.year - 1))
         if self.kind in ("quarter", "month"):
@@ -115,7 +141,46 @@ class Period(BaseModel):
             "year": "the previous calendar year",
             "quarter": "the previous calendar quarter",
             "month": "the previous calendar month",
-        }.get(self.kind, f"the {self.days:,} days immediately before")
+        }.get(self.calendar_kind, f"the {self.days:,} days immediately before")
+
+    @classmethod
+    def holding(cls, kind: PeriodKind, day: date) -> Period:
+        """The calendar month, quarter or year that holds `day`."""
+        if kind == "year":
+            return cls.parse(f"{day.year}")
+        if kind == "quarter":
+            return cls.parse(f"{day.year}-Q{(day.month - 1) // 3 + 1}")
+        if kind == "month":
+            return cls.parse(f"{day.year}-{day.month:02d}")
+        raise ValueError(f"a {kind} period is not a calendar period")
+
+    def is_partial(self, first_day: date | None, last_day: date | None) -> bool:
+        """Whether the period reaches beyond the days the data covers (before the first or after the last)."""
+        if first_day is None or last_day is None:
+            return False
+        return self.since < first_day or self.until > last_day
+
+    def coverage_note(self, first_day: date | None, last_day: date | None) -> str | None:
+        """'Partial period: the data covers 2026-10-01 to 2026-10-31 of this period (31 of 92 days) ...'
+        when the period reaches beyond the data (`first_day`..`last_day`, the days rows start on); None
+        when the data covers it from end to end or there is no data at all."""
+        if first_day is None or last_day is None or not self.is_partial(first_day, last_day):
+            return None
+        held = f"the data loaded covers {first_day.isoformat()} to {last_day.isoformat()}"
+        start, end = max(self.since, first_day), min(self.until, last_day)
+        if end < start:
+            return f"No data in this period: {held}."
+        days = (end - start).days + 1
+        return (f"Partial period: the data covers {start.isoformat()} to {end.isoformat()} of this period "
+                f"({days:,} of {self.days:,} days); {held}.")
+
+
+def default_period(kind: PeriodKind, first_day: date, last_day: date) -> Period:
+    """The last month, quarter or year that the data (`first_day`..`last_day`) covers from end to end; the
+    one holding `last_day` when none is complete (the report then says it is partial)."""
+    latest = Period.holding(kind, last_day)
+    candidate = latest if latest.until <= last_day else latest.previous()
+    return candidate if not candidate.is_partial(first_day, last_day) else latest
 
 
 class Scope(BaseModel):

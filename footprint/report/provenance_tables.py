@@ -113,12 +113,12 @@ def data_quality(report: Report) -> Table:
 
 def methods(report: Report) -> Table:
     cols = [Column("method", "Method", "text"), Column("billing_currency", "Currency", "text"),
-            Column("line_items", "Rows", "count", unit="rows", decimals=0),
+            Column("footprint_rows", "Rows (billing and telemetry)", "count", unit="rows", decimals=0),
             Column("energy_mwh", "IT energy (MWh)", unit="MWh"),
             Column("measured_energy_mwh", "Measured IT energy (MWh)", unit="MWh"),
             Column("spend_based_energy_mwh", "Spend-based IT energy (MWh)", unit="MWh"),
             Column("usage_cost", "Usage cost (in the currency)", unit="@billing_currency", decimals=2)]
-    rows = [[m.method, m.billing_currency, float(m.line_items), kilo(m.energy_kwh), kilo(m.measured_energy_kwh),
+    rows = [[m.method, m.billing_currency, float(m.footprint_rows), kilo(m.energy_kwh), kilo(m.measured_energy_kwh),
              kilo(m.spend_based_energy_kwh), m.usage_cost] for m in report.methods]
     return Table("methods", SECTIONS["methods"], cols, rows)
 

@@ -16,6 +16,7 @@ def cover(report: Report) -> Table:
         ["Report", report.title],
         ["Organisation", report.organisation],
         ["Period", report.period.description],
+        ["Data coverage", report.coverage_text],
         ["Scope", report.scope.label],
         ["Electricity reported under", report.scope_statement.text],
         ["Methodology version", report.methodology_version],

@@ -108,7 +108,8 @@ def headline(report: Report) -> Table:
     ]
     rows += [[f"Cost ({c})", c, v, None, None] for c, v in sorted(h.cost.items())]
     rows.append(["Line items (billing rows)", "rows", float(h.line_items), None, None])
-    return Table("headline", SECTIONS["headline"], cols, rows, NOTES["headline"])
+    note = NOTES["headline"] if report.coverage_note is None else f"{report.coverage_note} {NOTES['headline']}"
+    return Table("headline", SECTIONS["headline"], cols, rows, note)
 
 
 def _group_energy_row(g: Totals, covered_kwh: float | None, currencies: list[str]) -> list[Any]:
@@ -206,11 +207,19 @@ def _change(now: float | None, before: float | None) -> tuple[float | None, floa
     return change, (change / before if before else None)
 
 
+def _partial_label(report: Report, which: str) -> str:
+    period = report.period if which == "this" else report.previous_period
+    partial = period.is_partial(report.data_first_day, report.data_last_day)
+    return f"{period.label} (partial)" if partial else period.label
+
+
 def trend(report: Report) -> Table:
+    """This period against the previous one. Where either reaches beyond the data, the change is left
+    out (it would compare unlike spans of data) and the note says which days the data covers."""
     cur, prev = report.headline, report.previous
     cols = [Column("figure", "Figure", "text"), Column("unit", "Unit", "unit"),
-            Column("this_period", f"{report.period.label}", unit="row"),
-            Column("previous_period", f"{report.previous_period.label}", unit="row"),
+            Column("this_period", _partial_label(report, "this"), unit="row"),
+            Column("previous_period", _partial_label(report, "previous"), unit="row"),
             Column("change", "Change", unit="row"), Column("change_share", "Change (%)", "share", unit=SHARE)]
     pairs: list[tuple[str, str, float | None, float | None]] = [
         ("IT energy", "MWh", kilo(cur.energy_kwh), kilo(prev.energy_kwh)),
@@ -221,9 +230,16 @@ def trend(report: Report) -> Table:
     for c in sorted(set(cur.cost) | set(prev.cost)):
         pairs.append((f"Cost ({c})", c, cur.cost.get(c), prev.cost.get(c)))
     pairs.append(("Line items (billing rows)", "rows", float(cur.line_items), float(prev.line_items)))
-    rows = [[name, unit, now, before, *_change(now, before)] for name, unit, now, before in pairs]
+    partial = report.comparison_is_partial
+    rows = [[name, unit, now, before, *((None, None) if partial else _change(now, before))]
+            for name, unit, now, before in pairs]
     note = (f"{NOTES['trend']} Compared with {report.period.comparison}: {report.previous_period.description}."
             + (" The previous period holds no data." if report.previous_rows_total == 0 else ""))
+    if partial:
+        notes = [f"{p.label}: {n}" for p in (report.period, report.previous_period)
+                 if (n := p.coverage_note(report.data_first_day, report.data_last_day))]
+        note += (" " + " ".join(notes) + " The change is not shown: it would compare a partial period with "
+                 "a different span of data.")
     return Table("trend", SECTIONS["trend"], cols, rows, note)
 
 

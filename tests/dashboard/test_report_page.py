@@ -39,10 +39,16 @@ def _summary(db: Path, f: Filters) -> dict:
         return summary(con, f)
 
 
-def _latest_quarter(db: Path) -> Period:
+def _last_complete_quarter(db: Path) -> Period:
+    """The last quarter the data covers from its first day to its last (the demo's ends on 2026-10-31)."""
     with connection(db, read_only=True) as con:
-        last = con.execute("SELECT max(CAST(charge_period_start AS DATE)) FROM v_footprint").fetchone()[0]
-    return Period.parse(f"{last.year}-Q{(last.month - 1) // 3 + 1}")
+        first, last = con.execute("SELECT min(CAST(charge_period_start AS DATE)), "
+                                  "max(CAST(charge_period_start AS DATE)) FROM v_footprint").fetchone()
+    quarter = Period.parse(f"{last.year}-Q{(last.month - 1) // 3 + 1}")
+    if quarter.until > last:
+        quarter = quarter.previous()
+    assert first <= quarter.since and quarter.until <= last
+    return quarter
 
 
 def _busiest_team(db: Path) -> str:
@@ -63,7 +69,7 @@ def test_scope_and_period_start_from_the_sidebar(open_app, app_db: Path, cards, 
     assert [t.value for t in at.title] == ["Report"]
     assert at.multiselect(key="report-team").value == [team]
     assert at.multiselect(key="report-model").value == []
-    quarter = _latest_quarter(app_db)
+    quarter = _last_complete_quarter(app_db)
     assert at.segmented_control(key="report-kind").value == "Quarter"
     assert at.selectbox(key="report-Quarter").value == quarter.label
     assert any(f"Scope: Team {team}." in c.value for c in at.caption)
@@ -74,6 +80,20 @@ def test_scope_and_period_start_from_the_sidebar(open_app, app_db: Path, cards, 
     assert at.segmented_control(key="report-kind").value == "Sidebar dates"
     assert any("2026-08-01 to 2026-08-31, 31 days, UTC" in c.value for c in at.caption)
     assert cards(at) == expected_cards(app_db, Filters(since=date(2026, 8, 1), until=date(2026, 8, 31)))
+    # a custom period that is exactly a calendar month compares with the previous month
+    assert any("Compared with the previous calendar month: 2026-07." in c.value for c in at.caption)
+    assert not at.warning
+
+
+def test_a_partial_period_says_which_days_the_data_covers(open_app, app_db: Path):
+    at = open_app("report")
+    assert at.selectbox(key="report-Quarter").value == "2026-Q3" and not at.warning
+    at.selectbox(key="report-Quarter").set_value("2026-Q4").run()
+    assert [w.value for w in at.warning] == [
+        "Partial period: the data covers 2026-10-01 to 2026-10-31 of this period (31 of 92 days); the data "
+        "loaded covers 2026-04-01 to 2026-10-31. The report says so, and leaves out the change against 2026-Q3."]
+    at.segmented_control(key="report-kind").set_value("Month").run()
+    assert at.selectbox(key="report-Month").value == "2026-10" and not at.warning
 
 
 def test_prepared_documents_hold_the_summary(open_app, app_db: Path):
@@ -170,7 +190,7 @@ def test_a_person_downloads_the_quarters_pdf(app_url: str, app_db: Path, tmp_pat
 
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (`make browser`) to run the browser tests")
-    quarter = _latest_quarter(app_db)
+    quarter = _last_complete_quarter(app_db)
     s = _summary(app_db, Filters(since=quarter.since, until=quarter.until))
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])

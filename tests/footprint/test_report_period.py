@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from footprint.queries import Filters
-from footprint.report.period import Period, Scope
+from footprint.report.period import Period, Scope, default_period
 
 
 @pytest.mark.parametrize(
@@ -89,3 +89,58 @@ def test_scope_labels_slugs_and_filters():
     f = s.filters(Period.parse("2026-Q3"))
     assert f == Filters(since=date(2026, 7, 1), until=date(2026, 9, 30), team=["assistants", "research"],
                         model=["atlas-30b"])
+
+
+@pytest.mark.parametrize(
+    ("since", "until", "kind", "previous"),
+    [
+        (date(2026, 7, 1), date(2026, 9, 30), "quarter", (date(2026, 4, 1), date(2026, 6, 30))),
+        (date(2026, 1, 1), date(2026, 3, 31), "quarter", (date(2025, 10, 1), date(2025, 12, 31))),
+        (date(2024, 3, 1), date(2024, 3, 31), "month", (date(2024, 2, 1), date(2024, 2, 29))),
+        (date(2026, 1, 1), date(2026, 12, 31), "year", (date(2025, 1, 1), date(2025, 12, 31))),
+        (date(2026, 2, 1), date(2026, 4, 30), "custom", (date(2025, 11, 4), date(2026, 1, 31))),  # 89 days
+        (date(2026, 7, 1), date(2026, 9, 29), "custom", (date(2026, 4, 1), date(2026, 6, 30))),  # 91 days
+    ],
+)
+def test_a_custom_period_that_is_a_calendar_period_compares_with_the_previous_one(
+        since: date, until: date, kind: str, previous: tuple[date, date]):
+    p = Period.custom(since, until)
+    assert p.kind == "custom" and p.calendar_kind == kind
+    assert (p.previous().since, p.previous().until) == previous
+    if kind != "custom":
+        assert p.comparison == f"the previous calendar {kind}"
+        assert p.previous() == Period.parse(p.previous().label)
+
+
+DATA = (date(2026, 4, 1), date(2026, 10, 31))  # the demo's first and last day
+
+
+@pytest.mark.parametrize(
+    ("kind", "first", "last", "label"),
+    [
+        ("quarter", *DATA, "2026-Q3"),
+        ("month", *DATA, "2026-10"),  # October ends on its last day of data
+        ("year", *DATA, "2026"),  # no complete year: the latest, which the report calls partial
+        ("quarter", date(2026, 4, 1), date(2026, 9, 30), "2026-Q3"),
+        ("quarter", date(2026, 8, 15), date(2026, 10, 31), "2026-Q4"),  # no complete quarter
+        ("quarter", date(2025, 1, 1), date(2026, 1, 1), "2025-Q4"),
+        ("month", date(2026, 2, 1), date(2026, 3, 30), "2026-02"),
+    ],
+)
+def test_the_default_period_is_the_last_one_the_data_covers(kind, first: date, last: date, label: str):
+    assert default_period(kind, first, last).label == label
+
+
+def test_coverage_notes():
+    q4, q3 = Period.parse("2026-Q4"), Period.parse("2026-Q3")
+    assert q4.is_partial(*DATA) and not q3.is_partial(*DATA)
+    assert q4.coverage_note(*DATA) == (
+        "Partial period: the data covers 2026-10-01 to 2026-10-31 of this period (31 of 92 days); the data "
+        "loaded covers 2026-04-01 to 2026-10-31.")
+    assert Period.parse("2026-Q2").coverage_note(date(2026, 5, 10), date(2026, 6, 30)) == (
+        "Partial period: the data covers 2026-05-10 to 2026-06-30 of this period (52 of 91 days); the data "
+        "loaded covers 2026-05-10 to 2026-06-30.")
+    assert q3.coverage_note(*DATA) is None
+    assert q3.coverage_note(None, None) is None
+    assert Period.parse("2025").coverage_note(*DATA) == (
+        "No data in this period: the data loaded covers 2026-04-01 to 2026-10-31.")

@@ -133,7 +133,6 @@ def test_an_empty_period_writes_a_report_that_says_so(db: Path, tmp_path: Path):
     [
         (["--period", "2026-13", "-o", "{tmp}/x.pdf"], "error: '2026-13': month 13 does not exist"),
         (["--period", "2026-Q3", "--since", "2026-07-01", "-o", "{tmp}/x.pdf"], "error: give either --period"),
-        (["-o", "{tmp}/x.pdf"], "error: say which period to report"),
         (["--period", "2026", "-o", "{tmp}/x.docx"], "error: {tmp}/x.docx: say which format"),
         (["--period", "2026", "-o", "{tmp}/missing/x.pdf"], "error: {tmp}/missing/x.pdf: folder {tmp}/missing does"),
         (["--since", "2026-09-02", "--until", "2026-09-01", "-o", "{tmp}/x.pdf"], "error: --until 2026-09-01 is before"),
@@ -161,3 +160,33 @@ def test_stale_derived_tables_are_refreshed_first(db: Path, tmp_path: Path):
     assert said.startswith("The derived tables were built from other data or definitions: refreshing them first.")
     s = summary_json(copy, "--since", "2026-07-01", "--until", "2026-09-30")
     assert xlsx_headline(tmp_path / "r.xlsx")["IT energy"][1] == pytest.approx(s["energy_kwh"] / 1000, rel=1e-14)
+
+
+def test_without_a_period_the_last_complete_quarter_is_reported(db: Path, tmp_path: Path):
+    with connection(db, read_only=True) as con:
+        last = con.execute("SELECT max(CAST(charge_period_start AS DATE)) FROM v_footprint").fetchone()[0]
+    assert last.isoformat() == "2026-10-31"  # so 2026-Q4 holds one month and 2026-Q3 is the last complete
+    said = report(db, tmp_path / "r.csv")
+    assert said.startswith("No period given: reporting 2026-Q3, the last quarter the data covers from end to end\n")
+    rows = list(csv.reader(io.StringIO((tmp_path / "r.csv").read_text(encoding="utf-8"))))
+    assert ["cover", "item", "Period", "value", "", "2026-Q3 (2026-07-01 to 2026-09-30, 92 days, UTC)"] in rows
+    s = summary_json(db, "--since", "2026-07-01", "--until", "2026-09-30")
+    assert csv_headline(tmp_path / "r.csv")[("IT energy", "central")][1] == pytest.approx(s["energy_kwh"] / 1000,
+                                                                                        rel=1e-14)
+
+
+def test_a_partial_period_is_noted(db: Path, tmp_path: Path):
+    said = report(db, tmp_path / "q4.csv", "--period", "2026-Q4")
+    assert ("Note: Partial period: the data covers 2026-10-01 to 2026-10-31 of this period (31 of 92 days); "
+            "the data loaded covers 2026-04-01 to 2026-10-31.") in said
+
+
+def test_without_a_period_an_empty_store_is_one_line(tmp_path: Path):
+    empty = tmp_path / "empty.duckdb"
+    with connection(empty):
+        pass
+    done = footprint("report", "--db", str(empty), "-o", str(tmp_path / "x.pdf"))
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: the store holds no data yet: say which period") and \
+        done.stderr.count("\n") == 1, done.stderr
+    assert not (tmp_path / "x.pdf").exists()
