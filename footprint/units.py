@@ -93,6 +93,13 @@ def quantity(value: float | None, kind: str, scale: Scale | None = None) -> str:
     return f"{number(v / s.divisor)} {s.unit}"
 
 
+def quantities(values: list[float | None] | tuple[float | None, ...], kind: str) -> list[str]:
+    """Several values side by side (a row of cards, a sentence) in one unit, chosen by the largest:
+    11,480 and 9,052 kg CO2e read '11.5 t CO2e' and '9.05 t CO2e', never '11.5 t' next to '9,052 kg'."""
+    scale = pick_scale(list(values), kind)
+    return [quantity(v, kind, scale) for v in values]
+
+
 def energy(kwh: float | None) -> str:
     return quantity(kwh, "energy")
 
@@ -122,6 +129,32 @@ def with_range(central: float | None, low: float | None, high: float | None, kin
         return main
     d = decimals_for(c / s.divisor)
     return f"{main} ({number(lo / s.divisor, d)}{EN_DASH}{number(hi / s.divisor, d)})"
+
+
+def range_in(low: float | None, high: float | None, scale: Scale, decimals: int) -> str:
+    """'10.9–20.5 MWh': a range in a given unit and precision (that of the central value it goes with)."""
+    ends = [number(None if (x := _value(v)) is None else x / scale.divisor, decimals) for v in (low, high)]
+    return f"{ends[0]}{EN_DASH}{ends[1]} {scale.unit}"
+
+
+# File sizes in decimal (SI) units, as file managers and browsers show them: 1 KB = 1,000 bytes.
+BYTE_SCALES = (Scale("B", 1.0), Scale("KB", 1e3), Scale("MB", 1e6), Scale("GB", 1e9), Scale("TB", 1e12))
+
+
+def data_size(n_bytes: float | None) -> str:
+    """'512 B', '6.0 KB', '12.3 MB', '845 KB': one decimal below 100 of the unit, none above; the unit
+    is the largest in which the shown value is at least 1 (999,960 bytes read '1.0 MB', not '1,000 KB')."""
+    v = _value(n_bytes)
+    if v is None:
+        return EN_DASH
+    chosen = BYTE_SCALES[0]
+    for scale in BYTE_SCALES[1:]:
+        if round(abs(v) / scale.divisor, 1) >= 1:
+            chosen = scale
+    if chosen.divisor == 1:
+        return f"{number(v, 0)} B"
+    shown = v / chosen.divisor
+    return f"{number(shown, 1 if round(abs(shown), 1) < 100 else 0)} {chosen.unit}"
 
 
 def money(amount: float | None, currency: str, decimals: int | None = None) -> str:

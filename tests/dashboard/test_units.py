@@ -90,3 +90,45 @@ def test_shown_value_times_unit_is_the_value(kwh: float):
     shown = float(number.replace(",", "")) * factor
     # three significant figures at least (four for 1,000-9,999 of a unit)
     assert shown == pytest.approx(kwh, rel=5e-3, abs=5e-7)
+
+
+@pytest.mark.parametrize(
+    ("values", "kind", "texts"),
+    [
+        # a row of cards: the largest picks the unit, the others follow it
+        ([11_480, 9_052], "co2e", ["11.5 t CO2e", "9.05 t CO2e"]),
+        ([6_888, 23_400], "energy", ["6.89 MWh", "23.4 MWh"]),
+        ([3_803, 1_572], "co2e", ["3,803 kg CO2e", "1,572 kg CO2e"]),
+        ([24_900, 82.1], "co2e", ["24.9 t CO2e", "0.0821 t CO2e"]),
+        ([None, 5.0], "energy", ["\u2013", "5.00 kWh"]),
+        ([], "energy", []),
+    ],
+)
+def test_values_side_by_side_share_the_unit_of_the_largest(values: list, kind: str, texts: list[str]):
+    assert units.quantities(values, kind) == texts
+
+
+@pytest.mark.parametrize(
+    ("n_bytes", "text"),
+    [
+        (None, "\u2013"),
+        (0, "0 B"),
+        (512, "512 B"),
+        (1_000, "1.0 KB"),
+        (1_536, "1.5 KB"),
+        (6_000, "6.0 KB"),  # was "0.00600 MB"
+        (99_960, "100 KB"),  # rounds to 100: whole units from there
+        (755_423, "755 KB"),
+        (999_960, "1.0 MB"),  # not "1,000 KB"
+        (12_345_678, "12.3 MB"),
+        (1_073_741_824, "1.1 GB"),
+        (3_500_000_000, "3.5 GB"),
+    ],
+)
+def test_file_sizes_in_decimal_units_with_sensible_precision(n_bytes: int | None, text: str):
+    assert units.data_size(n_bytes) == text
+
+
+def test_a_range_in_a_given_unit_and_precision():
+    assert units.range_in(5_370, 11_620, units.CO2E_SCALES[1], 2) == "5.37\u201311.62 t CO2e"
+    assert units.range_in(None, 2_500, units.ENERGY_SCALES[1], 1) == "\u2013\u20132.5 MWh"
