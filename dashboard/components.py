@@ -78,7 +78,18 @@ LABELS: dict[str, str | tuple[str, int]] = {
     "team": "Team",
     "model": "Model",
     "workload": "Workload",
-    "resource_id": "Resource",
+    "resource_id": "Resource id",
+    "resource_name": "Resource",
+    "note": "Note",
+    "batch_id": ("Batch", 0),
+    "file_name": "File",
+    "format_label": "Format",
+    "rows_read": ("Rows read", 0),
+    "rows_loaded": ("Rows loaded", 0),
+    "rows_skipped": ("Rows skipped", 0),
+    "skipped_because": "Skipped because",
+    "ingested_at": "Loaded at",
+    "superseded_by": ("Replaced by batch", 0),
     "billing_currency": "Currency",
     "method": "Method",
     "usage_type": "Usage type (SKU)",
@@ -150,14 +161,27 @@ def _shown(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def table(
-    df: pd.DataFrame, *, name: str, column_config: dict | None = None, empty: str = EMPTY_FILTERS
+    df: pd.DataFrame,
+    *,
+    name: str,
+    column_config: dict | None = None,
+    empty: str = EMPTY_FILTERS,
+    column_order: list[str] | None = None,
 ) -> None:
-    """A table with readable headers (units included) and its CSV download, or the empty message."""
+    """A table with readable headers (units included) and its CSV download, or the empty message.
+
+    A missing value reads as a dash, in number columns too (the grid would print 'None'). `column_order`
+    shows only those columns, in that order; the CSV keeps every column of `df`."""
     if df.empty:
         st.info(empty)
         return
     st.dataframe(
-        _shown(df), hide_index=True, column_config=_column_config(df, column_config), width="stretch"
+        _shown(df),
+        hide_index=True,
+        column_config=_column_config(df, column_config),
+        column_order=column_order,
+        width="stretch",
+        placeholder=units.EN_DASH,
     )
     st.download_button(
         "Download CSV",
@@ -169,18 +193,27 @@ def table(
     )
 
 
+# Card labels wrap instead of ending in an ellipsis ("Location-based emis…" in four columns at 1280 px).
+_CARD_CSS = (
+    "<style>[data-testid='stMetricLabel'], [data-testid='stMetricLabel'] * "
+    "{white-space: normal !important; overflow: visible !important; text-overflow: clip !important; "
+    "height: auto !important;}</style>"
+)
+
+
 def kpi(
     column: st.delta_generator.DeltaGenerator,
     label: str,
     value: str,
-    detail: str | None = None,
+    detail: str | list[str] | None = None,
     help: str | None = None,
 ) -> None:
-    """One headline figure with its range or method underneath."""
+    """One headline figure with its range or method (one caption per line of `detail`) underneath."""
     with column.container(border=True):
+        st.html(_CARD_CSS)  # a style-only body takes no space
         st.metric(label, value, help=help)
-        if detail:
-            st.caption(detail)
+        for line in [detail] if isinstance(detail, str) else detail or []:
+            st.caption(line)
 
 
 METHODOLOGY_PAGE = "views/methodology.py"
@@ -249,11 +282,50 @@ SCOPE_LABELS = {
     "cloud": "reported under Scope 3 category 1 (purchased cloud services)",
     "owned": "reported under Scope 2 (own or colocated hardware)",
 }
+# The scope each row is reported under, short and long, by the id footprint_items.scope_label stores.
+SCOPE_NAMES = {"scope3_cat1": "Scope 3 cat. 1", "scope2": "Scope 2"}
+SCOPE_MEANING = {"scope3_cat1": "purchased cloud services", "scope2": "own or colocated hardware"}
+# Providers whose rows the estimation reports under Scope 2 whatever the setting says (on-premises
+# hardware, e.g. CodeCarbon runs): footprint/sql/estimation/emissions.sql, `CASE WHEN provider = 'onprem'`.
+OWN_HARDWARE_PROVIDERS = ("onprem",)
+EMISSIONS = ("scope2_location_kgco2e", "scope2_market_kgco2e")
 
 
 def scope_label() -> str:
-    """'cloud' or 'owned' (FOOTPRINT_SCOPE_LABEL): under which scope these emissions are reported."""
+    """'cloud' or 'owned' (FOOTPRINT_SCOPE_LABEL): under which scope cloud-billed emissions are reported."""
     return get_settings().scope_label
+
+
+def scope_split(f: Filters) -> pd.DataFrame:
+    """Location- and market-based emissions per reporting scope (column `scope`: scope2 | scope3_cat1),
+    largest first: the split the PDF report prints, from the per-provider totals the pages already read.
+
+    The dashboard's aggregates carry no scope column, so the scope of each provider follows the rule the
+    estimation applies: own hardware is Scope 2, cloud-billed rows take the configured scope label."""
+    by = data.query("totals", f, by=["provider"], metrics=list(EMISSIONS))
+    cloud = "scope2" if scope_label() == "owned" else "scope3_cat1"
+    by["scope"] = by["provider"].map(lambda p: "scope2" if p in OWN_HARDWARE_PROVIDERS else cloud)
+    split = by.groupby("scope", as_index=False)[list(EMISSIONS)].sum(min_count=1)
+    return split.sort_values(EMISSIONS[0], ascending=False, na_position="last", ignore_index=True)
+
+
+def scope_sentence(split: pd.DataFrame, column: str, scale: units.Scale | None = None) -> str:
+    """'Scope 3 cat. 1: 24.9 t CO2e; Scope 2: 0.160 t CO2e': in `scale` (the card's), else in one unit
+    chosen by the largest."""
+    values = list(split[column])
+    texts = [units.quantity(v, "co2e", scale) for v in values] if scale else units.quantities(values, "co2e")
+    return "; ".join(f"{SCOPE_NAMES[s]}: {t}" for s, t in zip(split["scope"], texts, strict=True))
+
+
+def scope_help(split: pd.DataFrame) -> str:
+    """'reported under Scope 3 category 1 (purchased cloud services) and Scope 2 (own or colocated
+    hardware)': the scopes actually present in a figure."""
+    names = [f"{SCOPE_NAMES[s].replace('cat.', 'category')} ({SCOPE_MEANING[s]})" for s in split["scope"]]
+    if not names:
+        return "no emissions in this scope"
+    if len(names) == 1:
+        return f"reported under {names[0]}"
+    return "reported under " + " and ".join(names) + " (split on the Emissions page)"
 
 
 def range_columns(df: pd.DataFrame | dict, column: str) -> tuple[str | None, str | None]:
@@ -263,22 +335,29 @@ def range_columns(df: pd.DataFrame | dict, column: str) -> tuple[str | None, str
     return (low, high) if low in present and high in present else (None, None)
 
 
-def value_and_range(k: dict, column: str, kind: str) -> tuple[str, str | None]:
-    """Card text for a metric and, below it, its range."""
+def value_and_range(
+    k: dict, column: str, kind: str, scale: units.Scale | None = None
+) -> tuple[str, str | None]:
+    """Card text for a metric and, below it, its range (in `scale` when the row of cards shares one)."""
     value = k.get(column)
     low, high = range_columns(k, column)
-    text = units.quantity(value, kind)
+    text = units.quantity(value, kind, scale)
     if not low or value is None:
         return text, None
-    return text, "range " + range_text(value, k[low], k[high], kind)
+    return text, "range " + range_text(value, k[low], k[high], kind, scale)
 
 
-def range_text(central: float, low: float | None, high: float | None, kind: str) -> str:
-    """'10.9–20.5 MWh': low and high in the central value's unit and precision (as footprint.units does)."""
-    scale = units.pick_scale(central, kind)
-    decimals = units.decimals_for(central / scale.divisor)
-    ends = [units.number(None if v is None else v / scale.divisor, decimals) for v in (low, high)]
-    return f"{ends[0]}{units.EN_DASH}{ends[1]} {scale.unit}"
+def cards_scale(k: dict, columns: list[str] | tuple[str, ...], kind: str) -> units.Scale:
+    """The one unit a row of cards shows its figures in: that of the largest of them."""
+    return units.pick_scale([k.get(c) for c in columns], kind)
+
+
+def range_text(
+    central: float, low: float | None, high: float | None, kind: str, scale: units.Scale | None = None
+) -> str:
+    """'10.9–20.5 MWh': low and high in the central value's unit (or the given one) and precision."""
+    scale = scale or units.pick_scale(central, kind)
+    return units.range_in(low, high, scale, units.decimals_for(central / scale.divisor))
 
 
 def scope_text(f: Filters) -> str:
@@ -292,9 +371,12 @@ def scope_text(f: Filters) -> str:
     return "Showing " + ("; ".join(parts) if parts else "all data") + " (filters in the sidebar)."
 
 
-def headline_cards(k: dict) -> None:
-    """The eight headline figures of a scope, each with its range or how it was made."""
-    scope = SCOPE_LABELS[scope_label()]
+def headline_cards(k: dict, f: Filters | None = None) -> None:
+    """The eight headline figures of a scope (`f`, default the sidebar's filters), each with its range or
+    how it was made. The energy cards share one unit, the emissions cards another (the largest's)."""
+    scope = scope_help(scope_split(f or filters.current()))
+    energy_scale = cards_scale(k, ["energy_kwh", "facility_energy_kwh"], "energy")
+    co2e_scale = cards_scale(k, EMISSIONS, "co2e")
     row = st.columns(4)
     for col, (label, column, kind, help_text) in zip(
         row,
@@ -321,7 +403,7 @@ def headline_cards(k: dict) -> None:
         ],
         strict=True,
     ):
-        text, detail = value_and_range(k, column, kind)
+        text, detail = value_and_range(k, column, kind, energy_scale if kind == "energy" else co2e_scale)
         kpi(col, label, text, detail, help_text)
     row = st.columns(4)
     kpi(
@@ -355,6 +437,15 @@ def month_span(month_start: date, last_day: date | None) -> str:
     if last_day is not None and last_day < month_end:
         return f"{month_start:%B %Y} (to {last_day:%d %b}, partial)"
     return f"{month_start:%B %Y}"
+
+
+def resource_name(resource_id: object) -> str:
+    """A readable name for a provider's resource id: its last path segment ('nc-a100-serve-00' of an Azure
+    '/subscriptions/.../virtualMachines/nc-a100-serve-00', 'atlas-30b-eval' of an ARN '...:endpoint/atlas-30b-eval');
+    an id without a path ('i-0b305710a50d3f6b5') is its own name."""
+    text = str(resource_id)
+    last = text.rstrip("/").rsplit("/", 1)[-1]
+    return last or text
 
 
 def number_column(label: str, decimals: int = 1, *, signed: bool = False) -> st.column_config.NumberColumn:

@@ -70,8 +70,11 @@ class Measure:
     kind: str
     currency: str | None = None  # for money
     colour: str | None = None  # fixed colour where the measure has one (location- vs market-based, ...)
+    unit: units.Scale | None = None  # a page's common unit, so its charts agree (else chosen per chart)
 
     def scale(self, values: pd.Series) -> units.Scale:
+        if self.unit is not None:
+            return self.unit
         if self.kind in units.KINDS:
             return units.pick_scale([float(v) for v in values.dropna()], self.kind)
         if self.kind == "money":

@@ -12,12 +12,13 @@ import streamlit as st
 
 from dashboard import charts, components, data
 from dashboard.charts import SERIES_COLOURS, Measure
+from footprint import units
 
 f = components.page_start(
     "Emissions",
     "**Location-based** uses the average intensity of the grid each data centre draws from. **Market-based** "
     "applies your contractual instruments first (PPAs, certificates, green tariffs), then residual-mix factors, "
-    "and falls back to the location-based factor where neither exists (flagged below)."
+    "and falls back to the location-based factor where neither exists (flagged below).",
 )
 
 k = components.kpis_or_stop(f)
@@ -29,16 +30,28 @@ HELP = {
     MARKET.column: "Facility energy x the factor of your contractual instruments, then the residual mix, then the "
     "location-based factor as a flagged last resort (tables below).",
 }
+split = components.scope_split(f)
+card_scale = components.cards_scale(k, components.EMISSIONS, "co2e")
 for col, m in zip(cols, (LOCATION, MARKET), strict=True):
-    text, detail = components.value_and_range(k, m.column, "co2e")
-    components.kpi(col, m.label, text, detail, HELP[m.column])
-st.caption(f"Scope label: emissions {components.SCOPE_LABELS[components.scope_label()]}.")
+    text, detail = components.value_and_range(k, m.column, "co2e", card_scale)
+    lines = [detail] if detail else []
+    if len(split) > 1:  # the figure spans two reporting scopes: say how much is in each
+        lines.append(components.scope_sentence(split, m.column, card_scale))
+    components.kpi(col, m.label, text, lines, f"{HELP[m.column]} Emissions {components.scope_help(split)}.")
+st.markdown("**Reporting scope**")
+st.caption(
+    "Cloud services you buy are reported under Scope 3 category 1 (or Scope 2 where the scope label "
+    "setting says the hardware is your own); on-premises hardware is always Scope 2. The PDF report "
+    "splits its figures the same way."
+)
+components.table(
+    split.assign(
+        scope=split["scope"].map(lambda s: f"{components.SCOPE_NAMES[s]} ({components.SCOPE_MEANING[s]})")
+    ),
+    name="emissions-by-scope",
+    column_config={"scope": "Reported under"},
+)
 components.methodology_link()
-
-both = [
-    Measure(LOCATION.column, "Location-based", "co2e", colour=SERIES_COLOURS["location"]),
-    Measure(MARKET.column, "Market-based", "co2e", colour=SERIES_COLOURS["market"]),
-]
 
 st.subheader("By region")
 regions = data.query(
@@ -49,6 +62,17 @@ regions = data.query(
 )
 regions = regions[regions[LOCATION.column].fillna(0) + regions[MARKET.column].fillna(0) > 0]
 regions = regions.sort_values(LOCATION.column, ascending=False).head(20)
+grain = st.session_state.get("em-grain", "month")
+over_time = data.query("totals", f, grain=grain, metrics=[LOCATION.column, MARKET.column])
+# Both charts in one unit, that of the largest value either shows (a region's total, usually).
+PAGE_UNIT = units.pick_scale(
+    [float(v) for d in (regions, over_time) for c in (LOCATION.column, MARKET.column) for v in d[c].dropna()],
+    "co2e",
+)
+both = [
+    Measure(LOCATION.column, "Location-based", "co2e", colour=SERIES_COLOURS["location"], unit=PAGE_UNIT),
+    Measure(MARKET.column, "Market-based", "co2e", colour=SERIES_COLOURS["market"], unit=PAGE_UNIT),
+]
 errors = {m.column: components.range_columns(regions, m.column) for m in both}
 errors = {c: pair for c, pair in errors.items() if pair[0]}
 components.chart(
@@ -65,8 +89,7 @@ components.chart(
 )
 
 st.subheader("Over time")
-grain = st.selectbox("Period", ["month", "week", "day"], key="em-grain")
-over_time = data.query("totals", f, grain=grain, metrics=[LOCATION.column, MARKET.column])
+st.selectbox("Period", ["month", "week", "day"], key="em-grain")
 components.chart(
     over_time[["period", LOCATION.column, MARKET.column]],
     lambda d: charts.lines(

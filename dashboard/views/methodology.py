@@ -6,6 +6,8 @@ to a team or model, and the usage no coefficient covers (unknown SKUs) with the 
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import streamlit as st
 
@@ -71,11 +73,23 @@ for currency, part in methods.groupby("billing_currency"):
         name=f"usage-cost-by-method-{currency}",
         empty=f"No usage cost in {currency} in this scope.",
     )
+# Why a cell of this table has no value: telemetry carries no bill, the other methods no modelled energy.
+WHY_EMPTY = {
+    "spend_based": "no coefficient: no modelled energy, a spend-based estimate instead",
+    "none": "nothing to estimate from: no energy",
+}
+methods = methods.assign(
+    note=[
+        "telemetry without a bill: no cost" if pd.isna(currency) else WHY_EMPTY.get(str(method), "")
+        for method, currency in zip(methods["method"], methods["billing_currency"], strict=True)
+    ]
+)
 components.table(
     methods,
     name="estimation-methods",
     column_config={"estimated_usage_cost": components.number_column("Usage cost with an estimate", 2)},
 )
+st.caption("A dash marks a value the method does not have; the note says why.")
 
 st.markdown("**Unknown SKUs: usage without an energy estimate, largest cost first**")
 st.caption(
@@ -117,6 +131,32 @@ with st.expander("Full methodology (docs/methodology.md): every formula, coeffic
     else:
         st.info("docs/methodology.md is not installed with this copy; see the project's repository.")
 
+
+def _reasons(text: object) -> str | None:
+    """'bad date: 3; blank cost: 1' from the batch's JSON of skip reasons and counts; None (a dash) when none."""
+    counts = json.loads(str(text)) if isinstance(text, str) and text.strip() else {}
+    return "; ".join(f"{reason}: {n:,}" for reason, n in sorted(counts.items())) or None
+
+
 with st.expander("Data behind this page as loaded: files and their row counts"):
-    batches = data.query("batches")
-    components.table(pd.DataFrame(batches), name="loaded-files", empty="No files loaded.")
+    batches = pd.DataFrame(data.query("batches"))
+    if not batches.empty:
+        labels = data.formats()  # 'FOCUS 1.0 (billing)', as the Upload page names a format
+        batches["format_label"] = batches["detected_format"].map(lambda f: labels.get(f, f))
+        batches["skipped_because"] = batches["skipped_reasons"].map(_reasons)
+    components.table(
+        batches,
+        name="loaded-files",
+        empty="No files loaded.",
+        column_order=[
+            "batch_id",
+            "file_name",
+            "format_label",
+            "rows_read",
+            "rows_loaded",
+            "rows_skipped",
+            "skipped_because",
+            "ingested_at",
+            "superseded_by",
+        ],
+    )

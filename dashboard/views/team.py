@@ -47,7 +47,7 @@ k = data.query("kpis", scope)
 if not k["footprint_rows"]:
     st.info(components.EMPTY_FILTERS)
     st.stop()
-components.headline_cards(k)
+components.headline_cards(k, scope)
 components.methodology_link()
 
 energy = Measure("energy_kwh", "IT energy", "energy")
@@ -100,21 +100,64 @@ else:
         }
     )
     shown["change_pct"] = shown.pop("change_share") * 100
+    # A change in % needs energy in the earlier month; say so instead of leaving the cell empty.
+    shown["note"] = (
+        shown["energy_kwh_previous_month"]
+        .fillna(0)
+        .eq(0)
+        .map({True: f"no IT energy in {prev:%b %Y}: no change in %", False: ""})
+    )
     components.table(
-        shown[["model", "energy_kwh_this_month", "energy_kwh_previous_month", "change_kwh", "change_pct"]],
+        shown[
+            [
+                "model",
+                "energy_kwh_this_month",
+                "energy_kwh_previous_month",
+                "change_kwh",
+                "change_pct",
+                "note",
+            ]
+        ],
         name=f"team-{picked}-month-on-month",
         column_config={
             "energy_kwh_this_month": components.number_column(f"{this:%b %Y} (kWh)", 1),
             "energy_kwh_previous_month": components.number_column(f"{prev:%b %Y} (kWh)", 1),
             "change_kwh": components.number_column("Change (kWh)", 1, signed=True),
             "change_pct": st.column_config.NumberColumn("Change (%)", format="%+.1f %%"),
+            "note": st.column_config.TextColumn("Note", width="medium"),
         },
     )
 
 st.subheader("Top resources by IT energy")
 top = data.query("top_resources", scope, limit=10, order_by="energy_kwh")
+top.insert(0, "resource_name", top["resource_id"].map(components.resource_name))
+top["note"] = top["energy_kwh"].isna().map({True: "not estimated: unknown SKU or no usage", False: ""})
 components.table(
-    top[["resource_id", "energy_kwh", "scope2_location_kgco2e", "provider", "service", "region", "model"]],
+    top,
     name=f"team-{picked}-top-resources",
+    column_order=[
+        "resource_name",
+        "energy_kwh",
+        "scope2_location_kgco2e",
+        "note",
+        "provider",
+        "service",
+        "region",
+        "model",
+        "resource_id",
+    ],
+    column_config={
+        "resource_name": st.column_config.TextColumn(
+            "Resource", help="The last part of the provider's resource id; the full id is the last column."
+        ),
+        "resource_id": st.column_config.TextColumn("Full resource id", width="large"),
+        "note": st.column_config.TextColumn("Note", width="medium"),
+    },
 )
+if top["energy_kwh"].isna().any():
+    st.caption(
+        "A dash in the energy columns: no coefficient covers this resource's usage (an unknown SKU or an "
+        "accelerator without a published power figure, such as a TPU) or it carries no usage (fees, "
+        "purchases). Its spend-based estimate is listed on the Methodology & data quality page."
+    )
 st.caption(f"{picked}: {units.money_by_currency(k['cost'])} billed in this period.")
