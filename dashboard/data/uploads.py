@@ -22,6 +22,28 @@ from ingest.registry import readers
 
 RULES_FORMAT = "attribution-rules"
 
+# What each refresh step (footprint.pipeline.STEPS) does, in the words the progress bar shows.
+REFRESH_STEPS = {
+    "footprint.attribution": "attributing costs to teams and models",
+    "footprint.telemetry": "matching telemetry to billed resources",
+    "footprint.estimation": "estimating energy and emissions",
+    "footprint.ledger": "updating the per-model ledger",
+    "footprint.aggregates": "updating the dashboard's totals",
+    "done": "done",
+}
+
+
+def step_text(step: str) -> str:
+    """'Refreshing estimates: attributing costs to teams and models' for 'footprint.attribution'."""
+    return f"Refreshing estimates: {REFRESH_STEPS.get(step, step.rpartition('.')[2])}"
+
+
+def format_label(format_id: str | None) -> str | None:
+    """The human name of a format id ('FOCUS 1.0' for 'focus-1.0'), as a loaded file's result names it."""
+    if format_id == RULES_FORMAT:
+        return "Attribution rules"
+    return next((r.label for r in readers() if r.format_id == format_id), format_id)
+
 
 def formats() -> dict[str, str]:
     """Every format a file can be read as: id -> label (for overriding detection)."""
@@ -76,7 +98,9 @@ def ingest_uploads(
             if progress:
                 progress(f"Loading {name}", i / total)
             stream.seek(0)
-            results.append(ingest_file(con, stream, name=name, format_id=format_id, options=options or {}))
+            result = ingest_file(con, stream, name=name, format_id=format_id, options=options or {})
+            result.format_label = result.format_label or format_label(result.format_id)  # duplicates: id only
+            results.append(result)
         for name, stream, _ in rules:  # after the data, so the refresh they trigger covers it
             if progress:
                 progress(f"Applying the attribution rules in {name} and refreshing", (total - 2) / total)
@@ -88,7 +112,7 @@ def ingest_uploads(
 
             def step(label: str, done: float) -> None:
                 if progress:
-                    progress(f"Refreshing estimates: {label}", (total - 1) / total + done * step_share)
+                    progress(step_text(label), (total - 1) / total + done * step_share)
 
             try:
                 refresh(con, progress=step)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data
+from dashboard import components, data
 from footprint import units
 
 st.title("Upload")
@@ -65,6 +65,7 @@ def _preview(upload, format_id: str | None) -> dict:  # type: ignore[no-untyped-
 
 formats = data.formats()
 ready = []
+detected: dict[str, str] = {}  # file name -> the format its preview found, for the result table
 for upload in uploads or []:
     chosen = st.session_state.get(f"format-{upload.file_id}") or None
     info = _preview(upload, chosen)
@@ -73,9 +74,10 @@ for upload in uploads or []:
             st.error(info["error"])
         else:
             ready.append((upload, chosen))
+            detected[upload.name] = info["format_label"]
             st.markdown(
                 f"**{upload.name}**: {info['format_label']} ({info['kind']}), "
-                f"{units.number(info['size_bytes'] / 1e6)} MB"
+                f"{units.data_size(info['size_bytes'])}"
                 + (f", {info['compression']}" if info.get("compression") else "")
             )
             columns = info.get("columns") or []
@@ -108,13 +110,14 @@ if uploads:
             options,
             progress=lambda text, done: bar.progress(min(done, 1.0), text=text),
         )
-        st.session_state["upload_results"] = ([r.as_dict() for r in results], refresh_error)
+        st.session_state["upload_results"] = ([r.as_dict() for r in results], refresh_error, detected)
         st.session_state["upload_previews"] = {}
         st.session_state["upload_generation"] = generation + 1  # empties the uploader, freeing the files
         st.rerun()
 
 
-def _result_rows(results: list[dict]) -> pd.DataFrame:
+def _result_rows(results: list[dict], detected: dict[str, str]) -> pd.DataFrame:
+    """One row per file; an error's full message is shown above the table, not repeated in it."""
     rows = []
     for r in results:
         skipped = sum(r["skipped"].values())
@@ -125,24 +128,24 @@ def _result_rows(results: list[dict]) -> pd.DataFrame:
         elif r["status"] == "duplicate":
             outcome = f"already loaded as batch {r['duplicate_of']}: nothing changed"
         else:
-            outcome = f"error: {r['error']}"
+            outcome = "not loaded: see the message above"
         rows.append(
             {
                 "file": r["file_name"],
                 "result": outcome,
-                "format": r.get("format_label") or r.get("format_id") or "",
+                "format": r.get("format_label") or detected.get(r["file_name"]) or r.get("format_id"),
                 "rows read": r["rows_read"],
                 "rows loaded": r["rows_loaded"],
                 "rows skipped": skipped,
-                "skipped because": "; ".join(f"{k}: {v:,}" for k, v in sorted(r["skipped"].items())),
-                "warnings": "; ".join(r.get("warnings") or []),
+                "skipped because": "; ".join(f"{k}: {v:,}" for k, v in sorted(r["skipped"].items())) or None,
+                "warnings": "; ".join(r.get("warnings") or []) or None,
             }
         )
     return pd.DataFrame(rows)
 
 
 if "upload_results" in st.session_state:
-    results, refresh_error = st.session_state["upload_results"]
+    results, refresh_error, detected = st.session_state["upload_results"]
     st.subheader("Result per file")
     loaded = sum(r["status"] == "loaded" for r in results)
     errors = [r for r in results if r["status"] == "error"]
@@ -153,4 +156,17 @@ if "upload_results" in st.session_state:
     elif loaded:
         st.success(f"{loaded} file{'s' if loaded != 1 else ''} loaded; every page now includes the new data.")
         st.page_link("views/overview.py", label="See the Overview", icon=":material/dashboard:")
-    st.dataframe(_result_rows(results), hide_index=True, width="stretch")
+    components.table(
+        _result_rows(results, detected),
+        name="upload-results",
+        column_config={
+            "file": st.column_config.TextColumn("File", pinned=True),
+            "result": st.column_config.TextColumn("Result", width="medium"),
+            "format": st.column_config.TextColumn("Format"),
+            "rows read": components.number_column("Rows read", 0),  # 1,000, not 1000
+            "rows loaded": components.number_column("Rows loaded", 0),  # 1,000, not 1000
+            "rows skipped": components.number_column("Rows skipped", 0),  # 1,000, not 1000
+            "skipped because": st.column_config.TextColumn("Skipped because", width="medium"),
+            "warnings": st.column_config.TextColumn("Warnings", width="medium"),
+        },
+    )

@@ -14,7 +14,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from support import SAMPLE_DATA, SAMPLE_EXPORTS, data_rows, raw_sum
 
+from dashboard.data import uploads
 from footprint import units
+from footprint.pipeline import STEPS
 from footprint.store import connection
 
 pytestmark = pytest.mark.shared
@@ -65,12 +67,14 @@ def _results(at: AppTest) -> list[dict]:
 def test_a_good_bill_is_previewed_loaded_and_moves_the_numbers(open_app, app_db: Path, cards):
     before = _state(app_db)
     at = _upload(open_app, [("focus-sample.csv", FOCUS.read_bytes())])
-    assert any("**focus-sample.csv**: FOCUS 1.0 (billing)" in m.value for m in at.markdown)
+    assert len(FOCUS.read_bytes()) == 755_423  # the preview states its size as 755 KB, not 0.755 MB
+    assert any("**focus-sample.csv**: FOCUS 1.0 (billing), 755 KB" in m.value for m in at.markdown)
     assert any("BilledCost" in c.value for c in at.caption)  # the header is shown before loading
     assert not _state(app_db)[0] - before[0]  # a preview writes nothing
     _load(at)
     [result] = _results(at)
     assert result["result"].startswith("loaded as batch")
+    assert result["format"] == "FOCUS 1.0"
     rows = data_rows(FOCUS)
     assert (result["rows read"], result["rows loaded"], result["rows skipped"]) == (rows, rows, 0)
     after = _state(app_db)
@@ -90,6 +94,7 @@ def test_the_same_file_again_is_a_duplicate_and_changes_nothing(open_app, app_db
     at = _load(_upload(open_app, [(demo_file.name, demo_file.read_bytes())]))
     [result] = _results(at)
     assert result["result"].startswith("already loaded as batch") and "nothing changed" in result["result"]
+    assert result["format"] == "Azure cost details (EA)"  # the label a loaded file shows, not the id
     assert _state(app_db) == before
 
 
@@ -108,7 +113,9 @@ def test_a_bad_value_fails_its_file_with_row_and_column_and_leaves_nothing(open_
     # a good file and a bad one together: each gets its own result, only the good one is stored
     at = _load(_upload(open_app, [("bad-focus.csv", bad), ("focus-sample.csv", FOCUS.read_bytes())]))
     results = {r["file"]: r for r in _results(at)}
-    assert results["bad-focus.csv"]["result"].startswith("error: bad-focus.csv: row 3, column 'BilledCost'")
+    # the message stands above the table; the row names the format the preview detected
+    assert results["bad-focus.csv"]["result"] == "not loaded: see the message above"
+    assert results["bad-focus.csv"]["format"] == "FOCUS 1.0"
     assert results["focus-sample.csv"]["result"].startswith("loaded as batch")
     assert any("row 3, column 'BilledCost'" in e.value for e in at.error)
     after = _state(app_db)
@@ -164,3 +171,28 @@ def test_a_broken_rules_file_is_refused_with_its_line(open_app, app_db: Path):
     assert any(e.value.startswith("broken.toml") and "line" in e.value for e in at.error)
     with connection(app_db, read_only=True) as con:
         assert con.execute("SELECT rules_version FROM attribution_state").fetchone()[0] != "upload-test-1"
+
+
+@pytest.mark.parametrize(
+    ("step", "text"),
+    [
+        ("footprint.attribution", "Refreshing estimates: attributing costs to teams and models"),
+        ("footprint.telemetry", "Refreshing estimates: matching telemetry to billed resources"),
+        ("footprint.estimation", "Refreshing estimates: estimating energy and emissions"),
+        ("footprint.ledger", "Refreshing estimates: updating the per-model ledger"),
+        ("footprint.aggregates", "Refreshing estimates: updating the dashboard's totals"),
+        ("done", "Refreshing estimates: done"),
+    ],
+)
+def test_the_progress_bar_names_refresh_steps_in_words(step: str, text: str):
+    assert uploads.step_text(step) == text
+
+
+def test_every_refresh_step_has_words():
+    assert set(STEPS) <= set(uploads.REFRESH_STEPS)
+
+
+def test_a_format_id_reads_as_its_label():
+    assert uploads.format_label("focus-1.0") == "FOCUS 1.0"
+    assert uploads.format_label("azure-ea") == "Azure cost details (EA)"
+    assert uploads.format_label(uploads.RULES_FORMAT) == "Attribution rules"
