@@ -285,9 +285,6 @@ SCOPE_LABELS = {
 # The scope each row is reported under, short and long, by the id footprint_items.scope_label stores.
 SCOPE_NAMES = {"scope3_cat1": "Scope 3 cat. 1", "scope2": "Scope 2"}
 SCOPE_MEANING = {"scope3_cat1": "purchased cloud services", "scope2": "own or colocated hardware"}
-# Providers whose rows the estimation reports under Scope 2 whatever the setting says (on-premises
-# hardware, e.g. CodeCarbon runs): footprint/sql/estimation/emissions.sql, `CASE WHEN provider = 'onprem'`.
-OWN_HARDWARE_PROVIDERS = ("onprem",)
 EMISSIONS = ("scope2_location_kgco2e", "scope2_market_kgco2e")
 
 
@@ -298,15 +295,8 @@ def scope_label() -> str:
 
 def scope_split(f: Filters) -> pd.DataFrame:
     """Location- and market-based emissions per reporting scope (column `scope`: scope2 | scope3_cat1),
-    largest first: the split the PDF report prints, from the per-provider totals the pages already read.
-
-    The dashboard's aggregates carry no scope column, so the scope of each provider follows the rule the
-    estimation applies: own hardware is Scope 2, cloud-billed rows take the configured scope label."""
-    by = data.query("totals", f, by=["provider"], metrics=list(EMISSIONS))
-    cloud = "scope2" if scope_label() == "owned" else "scope3_cat1"
-    by["scope"] = by["provider"].map(lambda p: "scope2" if p in OWN_HARDWARE_PROVIDERS else cloud)
-    split = by.groupby("scope", as_index=False)[list(EMISSIONS)].sum(min_count=1)
-    return split.sort_values(EMISSIONS[0], ascending=False, na_position="last", ignore_index=True)
+    largest first: the split the PDF report prints, by the scope each line item was estimated under."""
+    return data.query("scope_split", f)
 
 
 def scope_sentence(split: pd.DataFrame, column: str, scale: units.Scale | None = None) -> str:

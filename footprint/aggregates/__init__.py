@@ -27,6 +27,7 @@ from footprint.aggregates.provenance import (
     market_methods,
     method_shares,
     pue_used,
+    scope_split,
     unattributed_spend,
     unmodelled_usage,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "location_factors",
     "market_methods",
     "method_shares",
+    "scope_split",
     "metrics_signature",
     "month_on_month",
     "pue_used",

@@ -93,6 +93,20 @@ def instruments_applied(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.
     return con.execute(sql("aggregates/instruments_applied").format(inner=query), params).df()
 
 
+def scope_split(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Location- and market-based emissions per reporting scope (`scope`: scope2 | scope3_cat1), largest
+    first: the scope each line item was estimated under (own hardware is Scope 2; cloud-billed rows take
+    the scope setting in force at the refresh), as the report splits it."""
+    return _provenance(
+        con,
+        filters,
+        ["scope_label AS scope"],
+        # named like the summary's metrics (footprint/metrics.py), which the cards beside the split show
+        ["sum(location_kgco2e) AS scope2_location_kgco2e", "sum(market_kgco2e) AS scope2_market_kgco2e"],
+        order="scope2_location_kgco2e DESC NULLS LAST",
+    )
+
+
 def method_shares(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Rows (billing and telemetry), IT energy and usage cost per estimation method (measured, modelled,
     spend-based, none)."""
