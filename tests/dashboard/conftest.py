@@ -84,11 +84,14 @@ def _expected_cards(db: Path, f: Filters) -> dict[str, str]:
     """The Overview's cards as summary() (computed on the line items) says they must read."""
     with connection(db, read_only=True) as con:
         s = summary(con, f)
+    # the two energy cards share one unit, and so do the two emissions cards (the larger value's unit)
+    it, facility = units.quantities([s["energy_kwh"], s["facility_energy_kwh"]], "energy")
+    location, market = units.quantities([s["scope2_location_kgco2e"], s["scope2_market_kgco2e"]], "co2e")
     return {
-        "IT energy": units.energy(s["energy_kwh"]),
-        "Facility energy": units.energy(s["facility_energy_kwh"]),
-        "Location-based emissions": units.co2e(s["scope2_location_kgco2e"]),
-        "Market-based emissions": units.co2e(s["scope2_market_kgco2e"]),
+        "IT energy": it,
+        "Facility energy": facility,
+        "Location-based emissions": location,
+        "Market-based emissions": market,
         "Cost": units.money_by_currency(s["cost"]),
         "Coverage": units.percent(s["coverage"]),
         "Measured share": units.percent(s["measured_share"]),
