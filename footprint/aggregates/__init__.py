@@ -32,7 +32,13 @@ from footprint.aggregates.provenance import (
     unmodelled_usage,
 )
 from footprint.aggregates.select import AGG_DIMENSIONS, DATE_COLUMN, GRAINS
-from footprint.aggregates.telemetry import reconciliation, telemetry_devices, telemetry_power
+from footprint.aggregates.telemetry import (
+    codecarbon_runs,
+    measured_sources,
+    reconciliation,
+    telemetry_devices,
+    telemetry_power,
+)
 from footprint.aggregates.totals import (
     batches,
     costs,
@@ -63,6 +69,8 @@ __all__ = [
     "month_on_month",
     "pue_used",
     "reconciliation",
+    "codecarbon_runs",
+    "measured_sources",
     "refresh",
     "refresh_incremental",
     "staleness",

@@ -7,6 +7,7 @@ import pandas as pd
 
 from footprint.aggregates.select import grouped, sums
 from footprint.queries import Filters
+from footprint.sqlfiles import sql
 
 
 def telemetry_devices(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
@@ -57,16 +58,11 @@ def reconciliation(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataF
     )
 
 
-# Every footprint row that carries measured energy, with how it entered the footprint and which kind of
-# telemetry measured it: a bill row's measured_energy_kwh is accelerator energy that replaced the modelled
-# figure (line_item_measured), a telemetry row's is measured energy no bill covers (telemetry_activity).
-# telemetry_batches names the batches behind a row; a batch in codecarbon_runs is CodeCarbon, any other
-# telemetry batch is device telemetry (nvidia-smi, DCGM).
-_MEASURED_ROWS = """(
-    SELECT f.*, CAST(string_split(f.telemetry_batches, ',') AS INTEGER[]) AS measured_batch_ids
-    FROM v_footprint f
-    WHERE f.measured_energy_kwh <> 0
-) AS measured, (SELECT coalesce(list(DISTINCT batch_id), []) AS codecarbon_batch_ids FROM codecarbon_runs) AS cc"""
+def _sql_item(name: str) -> str:
+    """A FROM item kept in a .sql file (its leading comment lines end in newlines, so it nests as is)."""
+    return sql(name).strip()
+
+
 ENTERED_BILL = "replaced modelled accelerator energy of a billed resource"
 ENTERED_ALONE = "stands alone (no bill covers it)"
 DEVICE, CODECARBON, BOTH = "device telemetry", "CodeCarbon", "device telemetry + CodeCarbon"
@@ -91,35 +87,8 @@ def measured_sources(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Dat
         "fp_sum(energy_kwh) AS energy_kwh",
         "fp_sum(modelled_accelerator_energy_kwh) AS modelled_accelerator_energy_kwh",
     ]
-    return grouped(con, _MEASURED_ROWS, filters, keys, values, date_column="charge_period_start")
-
-
-# CodeCarbon runs of the live batches with what the footprint made of each: the part no bill covers is a
-# telemetry_activity row of its own (one per run, from run start to end), with the attribution the refresh
-# resolved (labels, flags, then the telemetry mapping); the rest fell under bill rows of the same host.
-# The columns the filters read are named as in v_footprint (a run starts on its charge day).
-_CODECARBON_RUNS = """(
-    SELECT
-        r.host, r.run_start AS charge_period_start, r.run_start, r.run_end, r.duration_s / 3600.0 AS duration_h,
-        r.project_name, r.run_id,
-        coalesce(a.provider, r.provider, 'unknown') AS provider, coalesce(a.region_id, r.region_id) AS region_id,
-        CAST(NULL AS VARCHAR) AS service_name, r.accelerator_model, r.gpu_count,
-        coalesce(a.team, r.team, 'unattributed') AS team, coalesce(a.model, r.model, 'unattributed') AS model,
-        coalesce(a.workload, r.workload, 'unknown') AS workload,
-        CAST(r.energy_consumed_kwh AS DOUBLE) AS energy_consumed_kwh, CAST(r.cpu_energy_kwh AS DOUBLE) AS cpu_energy_kwh,
-        CAST(r.gpu_energy_kwh AS DOUBLE) AS gpu_energy_kwh, CAST(r.ram_energy_kwh AS DOUBLE) AS ram_energy_kwh,
-        CASE WHEN r.pue_included THEN r.pue_in_source END AS pue_applied_in_file,
-        CASE WHEN r.pue_included AND r.pue_in_source > 0 THEN CAST(r.energy_consumed_kwh AS DOUBLE) / r.pue_in_source
-             ELSE CAST(r.energy_consumed_kwh AS DOUBLE) END AS it_energy_kwh,
-        CASE WHEN a.pue_included AND a.pue_in_source > 0 THEN a.energy_kwh / a.pue_in_source
-             ELSE coalesce(a.energy_kwh, 0) END AS standalone_it_energy_kwh,
-        r.batch_id, r.source_row
-    FROM codecarbon_runs r
-    JOIN ingest_batches b ON b.batch_id = r.batch_id AND b.superseded_by IS NULL
-    LEFT JOIN telemetry_activity a
-      ON a.batch_id = r.batch_id AND a.source_format = 'codecarbon' AND a.period_start = r.run_start
-     AND a.period_end = r.run_end AND a.host IS NOT DISTINCT FROM r.host
-) AS runs"""
+    rows = _sql_item("aggregates/measured_rows")
+    return grouped(con, rows, filters, keys, values, date_column="charge_period_start")
 
 
 def codecarbon_runs(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
@@ -133,5 +102,6 @@ def codecarbon_runs(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Data
         "run_id", "batch_id", "source_row",
     ]  # fmt: skip
     where, params = filters.where()
-    query = f"SELECT {', '.join(columns)} FROM {_CODECARBON_RUNS} WHERE {where} ORDER BY run_start, host, batch_id, source_row"
+    runs = _sql_item("aggregates/codecarbon_runs")
+    query = f"SELECT {', '.join(columns)} FROM {runs} WHERE {where} ORDER BY run_start, host, batch_id, source_row"
     return con.execute(query, params).df()

@@ -251,6 +251,8 @@ class Drive:
             aggregates.telemetry_devices,
             aggregates.telemetry_power,
             aggregates.reconciliation,
+            aggregates.measured_sources,
+            aggregates.codecarbon_runs,
             attribution.coverage,
             attribution.unattributed,
         )
