@@ -9,6 +9,8 @@ reports call; each runs one SQL file over the day tables, so a filter gives the 
 
 Definitions (docs/attribution.md, "Per-model ledger"):
 - per-request ratios use matched days only: days with both request counts and inference energy;
+- ranges: models() gives each footprint sum and per-1,000 ratio a `<column>_low` and `<column>_high`, the
+  same sum or ratio over the items' low and high estimates (per-1,000 low = low energy / requests * 1,000);
 - break-even: the first day from which cumulative inference facility energy stays at or above cumulative
   training facility energy, counted from the first day of data; if not reached, projected from the
   inference facility energy of the last `window_days` days of data;

@@ -284,3 +284,77 @@ def test_filters_the_ledger_has_no_dimension_for_are_refused():
     with pytest.raises(ValueError, match="cannot filter by provider"):
         LedgerFilters.from_filters(Filters(provider=["aws"]))
     assert LedgerFilters.from_filters(Filters(team=["a"], since=date(2024, 1, 1))).team == ["a"]
+
+
+RANGE_GROUPS = {
+    "training": "workload = 'training'",
+    "inference": "workload = 'inference'",
+    "other": "workload NOT IN ('training', 'inference')",
+}
+RANGE_MEASURES = {  # ledger column stem -> footprint_items column stem
+    "energy_kwh": "energy_kwh",
+    "facility_energy_kwh": "facility_energy_kwh",
+    "kgco2e_location": "location_kgco2e",
+    "kgco2e_market": "market_kgco2e",
+}
+
+
+def test_ranges_are_the_sums_of_the_items_low_and_high_estimates(con):
+    _item(con, "b:train", datetime(2024, 1, 1), 24, "m", "training", 80.0)
+    _serving(con)
+    _item(con, "b:dev", datetime(2024, 1, 3), 24, "m", "development", 5.0)
+    _item(con, "b:t2", datetime(2024, 1, 4), 48, "n", "training", 30.0)
+    # a range that is not a fixed share of the central value (as a telemetry gap or a wide factor gives)
+    con.execute(
+        "UPDATE footprint_items SET energy_kwh_low = 1.0, energy_kwh_high = 30.0, "
+        "location_kgco2e_high = 9.5 WHERE item_id = 'b:dev'"
+    )
+    ledger.refresh(con)
+    rows = {r["model"]: r for r in ledger.models(con)}
+    assert set(rows) == {"m", "n"}
+    for model, row in rows.items():
+        for group, where in RANGE_GROUPS.items():
+            for stem, item_stem in RANGE_MEASURES.items():
+                low, central, high = con.execute(
+                    f"SELECT coalesce(sum({item_stem}_low), 0), coalesce(sum({item_stem}), 0), "
+                    f"coalesce(sum({item_stem}_high), 0) FROM footprint_items WHERE model = ? AND {where}",
+                    [model],
+                ).fetchone()
+                column = f"{group}_{stem}"
+                assert row[column] == pytest.approx(central), column
+                assert row[f"{column}_low"] == pytest.approx(low), column
+                assert row[f"{column}_high"] == pytest.approx(high), column
+                assert row[f"{column}_low"] <= row[column] <= row[f"{column}_high"], (model, column)
+        for column in [k[: -len("_low")] for k in row if k.endswith("_low")]:
+            if row[column] is not None:
+                assert row[f"{column}_low"] <= row[column] <= row[f"{column}_high"], (model, column)
+    m = rows["m"]
+    # by hand: items carry 0.8x and 1.2x ranges, except the development item's IT energy 1..30 kWh
+    assert (m["training_energy_kwh_low"], m["training_energy_kwh_high"]) == (
+        pytest.approx(64.0),
+        pytest.approx(96.0),
+    )
+    assert (m["other_energy_kwh_low"], m["other_energy_kwh_high"]) == (pytest.approx(1.0), pytest.approx(30.0))
+    assert m["other_kgco2e_location_high"] == pytest.approx(9.5)
+    # per 1,000 inferences on matched days: 8 kWh IT (6.4..9.6), 10 kWh facility, 4 kg location-based
+    requests = con.execute("SELECT sum(requests) FROM inference_requests WHERE lower(model) = 'm'").fetchone()[0]
+    inf_low, inf_high, loc_low, loc_high = con.execute(
+        "SELECT sum(energy_kwh_low), sum(energy_kwh_high), sum(location_kgco2e_low), sum(location_kgco2e_high) "
+        "FROM footprint_items WHERE model = 'm' AND workload = 'inference'"
+    ).fetchone()
+    assert m["energy_kwh_per_1k_inferences_low"] == pytest.approx(inf_low / requests * 1000)
+    assert m["energy_kwh_per_1k_inferences_high"] == pytest.approx(inf_high / requests * 1000)
+    assert (m["energy_kwh_per_1k_inferences_low"], m["energy_kwh_per_1k_inferences_high"]) == (
+        pytest.approx(6.4),
+        pytest.approx(9.6),
+    )
+    assert (m["facility_energy_kwh_per_1k_inferences_low"], m["facility_energy_kwh_per_1k_inferences_high"]) == (
+        pytest.approx(8.0),
+        pytest.approx(12.0),
+    )
+    assert m["sci_kgco2e_per_1k_requests_low"] == pytest.approx(loc_low / requests * 1000)
+    assert m["sci_kgco2e_per_1k_requests_high"] == pytest.approx(loc_high / requests * 1000)
+    assert m["amortised_training_energy_kwh_per_1k_inferences_low"] == pytest.approx(64 / 19)
+    assert m["amortised_training_kgco2e_market_per_1k_inferences_high"] == pytest.approx(24 / 19)
+    n = rows["n"]
+    assert n["energy_kwh_per_1k_inferences_low"] is None and n["energy_kwh_per_1k_inferences_high"] is None

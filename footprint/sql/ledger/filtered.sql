@@ -19,13 +19,18 @@ r_all AS (
 e AS (SELECT * FROM e_all WHERE CAST($since AS DATE) IS NULL OR day >= CAST($since AS DATE)),
 r AS (SELECT * FROM r_all WHERE CAST($since AS DATE) IS NULL OR day >= CAST($since AS DATE)),
 -- Requests and inference energy per day and model; the per-request ratios use only days that have both
--- (matched days), so a day whose bill or whose counts are missing does not skew them.
+-- (matched days), so a day whose bill or whose counts are missing does not skew them. The _low/_high
+-- sums carry the estimates' uncertainty range through to the per-1,000 ratios.
 req_day AS (
     SELECT day, model, fp_sum(requests) AS requests, fp_sum(tokens) AS tokens FROM r GROUP BY ALL
 ),
 inf_day AS (
     SELECT day, model, fp_sum(energy_kwh) AS energy_kwh, fp_sum(facility_energy_kwh) AS facility_energy_kwh,
-           fp_sum(location_kgco2e) AS location_kgco2e, fp_sum(market_kgco2e) AS market_kgco2e
+           fp_sum(location_kgco2e) AS location_kgco2e, fp_sum(market_kgco2e) AS market_kgco2e,
+           fp_sum(energy_kwh_low) AS energy_kwh_low, fp_sum(energy_kwh_high) AS energy_kwh_high,
+           fp_sum(facility_energy_kwh_low) AS facility_energy_kwh_low,
+           fp_sum(facility_energy_kwh_high) AS facility_energy_kwh_high,
+           fp_sum(location_kgco2e_low) AS location_kgco2e_low, fp_sum(location_kgco2e_high) AS location_kgco2e_high
     FROM e WHERE workload = 'inference' GROUP BY ALL
 ),
 matched_day AS (
@@ -35,7 +40,13 @@ matched_day AS (
         CASE WHEN q.requests > 0 THEN i.facility_energy_kwh END AS facility_energy_kwh,
         CASE WHEN q.requests > 0 THEN i.location_kgco2e END AS location_kgco2e,
         CASE WHEN q.tokens > 0 AND i.energy_kwh IS NOT NULL THEN q.tokens END AS tokens,
-        CASE WHEN q.tokens > 0 THEN i.energy_kwh END AS token_energy_kwh
+        CASE WHEN q.tokens > 0 THEN i.energy_kwh END AS token_energy_kwh,
+        CASE WHEN q.requests > 0 THEN i.energy_kwh_low END AS energy_kwh_low,
+        CASE WHEN q.requests > 0 THEN i.energy_kwh_high END AS energy_kwh_high,
+        CASE WHEN q.requests > 0 THEN i.facility_energy_kwh_low END AS facility_energy_kwh_low,
+        CASE WHEN q.requests > 0 THEN i.facility_energy_kwh_high END AS facility_energy_kwh_high,
+        CASE WHEN q.requests > 0 THEN i.location_kgco2e_low END AS location_kgco2e_low,
+        CASE WHEN q.requests > 0 THEN i.location_kgco2e_high END AS location_kgco2e_high
     FROM req_day q
     LEFT JOIN inf_day i ON i.day = q.day AND i.model = q.model
 )
