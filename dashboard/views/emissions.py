@@ -54,16 +54,12 @@ components.table(
 components.methodology_link()
 
 st.subheader("By region")
-regions = data.query(
-    "totals",
-    f,
-    by=["region"],
-    metrics=[f"{m.column}{s}" for m in (LOCATION, MARKET) for s in ("", "_low", "_high")],
-)
+RANGED = [f"{m.column}{s}" for m in (LOCATION, MARKET) for s in ("", "_low", "_high")]
+regions = data.query("totals", f, by=["region"], metrics=RANGED)
 regions = regions[regions[LOCATION.column].fillna(0) + regions[MARKET.column].fillna(0) > 0]
 regions = regions.sort_values(LOCATION.column, ascending=False).head(20)
 grain = st.session_state.get("em-grain", "month")
-over_time = data.query("totals", f, grain=grain, metrics=[LOCATION.column, MARKET.column])
+over_time = data.query("totals", f, grain=grain, metrics=RANGED)
 # Both charts in one unit, that of the largest value either shows (a region's total, usually).
 PAGE_UNIT = units.pick_scale(
     [float(v) for d in (regions, over_time) for c in (LOCATION.column, MARKET.column) for v in d[c].dropna()],
@@ -91,14 +87,15 @@ components.chart(
 st.subheader("Over time")
 st.selectbox("Period", ["month", "week", "day"], key="em-grain")
 components.chart(
-    over_time[["period", LOCATION.column, MARKET.column]],
+    over_time[["period", *RANGED]],
     lambda d: charts.lines(
         d,
         "period",
         both,
-        f"Location- vs market-based emissions per {grain}",
+        f"Location- vs market-based emissions per {grain} (bands: low to high estimate)",
         x_label=grain.capitalize(),
         value_label="Emissions",
+        grain=grain,
     ),
     name="emissions-over-time",
 )

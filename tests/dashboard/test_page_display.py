@@ -7,10 +7,12 @@ Expected values come from the line items (`v_footprint`, summed in SQL here, wit
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -161,3 +163,35 @@ def test_methodology_tables_show_dashes_labels_and_reasons(open_app, app_db: Pat
     with connection(app_db, read_only=True) as con:
         first = con.execute("SELECT detected_format FROM ingest_batches WHERE batch_id = 1").fetchone()[0]
     assert first == "aws-cur2" and batches.loc[1, "format_label"] == "AWS CUR 2.0 (billing)"
+
+
+def _values(array: object) -> list[float]:
+    """A plotly JSON array: a plain list, or numpy's bytes as {'dtype', 'bdata' (base64)}."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)  # type: ignore[call-overload]
+
+
+def test_emissions_over_time_draw_the_low_to_high_range_of_each_method(open_app, app_db: Path):
+    with connection(app_db, read_only=True) as con:
+        want = con.execute(
+            "SELECT sum(location_kgco2e_low), sum(location_kgco2e_high), sum(market_kgco2e_low), "
+            "sum(market_kgco2e_high) FROM v_footprint "
+            "WHERE charge_period_start >= DATE '2026-07-01' AND charge_period_start < DATE '2026-10-01'"
+        ).fetchone()
+    at = open_app("emissions", query=Q3)
+    over_time = json.loads(at.get("plotly_chart")[1].proto.spec)
+    unit = over_time["layout"]["yaxis"]["title"]["text"]
+    assert unit in ("Emissions (kg CO2e)", "Emissions (t CO2e)")
+    per_unit_kg = 1000 if unit == "Emissions (t CO2e)" else 1
+    bands = {t["name"]: _values(t["y"]) for t in over_time["data"] if t.get("fill") == "toself"}
+    assert set(bands) == {"Location-based, range (low to high)", "Market-based, range (low to high)"}
+    for name, (low_kg, high_kg) in (
+        ("Location-based, range (low to high)", want[:2]),
+        ("Market-based, range (low to high)", want[2:]),
+    ):
+        y = bands[name]
+        months = len(y) // 2  # the band's outline: highs forward, then lows backward
+        assert months == 3
+        assert sum(y[:months]) == pytest.approx(high_kg / per_unit_kg, rel=1e-9)
+        assert sum(y[months:]) == pytest.approx(low_kg / per_unit_kg, rel=1e-9)
