@@ -2,8 +2,8 @@
 
 Every figure comes from the per-model ledger (footprint.ledger), the same functions `footprint models`
 and the reports call. The ledger spans every provider and region; dates, team and model filters apply.
-Its query results carry central estimates only (no low/high columns), and the page says so rather than
-invent a range. A projected break-even is a date beyond the data: it is stated in words with how it was
+Cards and per-model bars show the ledger's low-high ranges (sums of the items' low and high estimates,
+as on every other page); the cumulative curve and the break-even use central estimates. A projected break-even is a date beyond the data: it is stated in words with how it was
 projected, never put on the time axis.
 """
 
@@ -51,29 +51,59 @@ OTHER = Measure(
     colour=WORKLOAD_COLOURS["unknown"],
 )
 
-total_training, total_inference = ledger["training_energy_kwh"].sum(), ledger["inference_energy_kwh"].sum()
+WORKLOAD_COLUMNS = ["training_energy_kwh", "inference_energy_kwh", "other_energy_kwh"]
+ERRORS = {c: (f"{c}_low", f"{c}_high") for c in WORKLOAD_COLUMNS}
+EMISSION_COLUMNS = [f"{w}_kgco2e_{m}" for w in ("training", "inference") for m in ("location", "market")]
+RANGED = [c for column in WORKLOAD_COLUMNS + EMISSION_COLUMNS for c in (column, *ERRORS.get(column, ()))]
+RANGED += [f"{c}_{end}" for c in EMISSION_COLUMNS for end in ("low", "high")]
+# Scope totals: the sum over models of each figure, its low and its high (the ranges add as the items' do).
+totals = {c: float(ledger[c].fillna(0).sum()) for c in RANGED}
+total_training, total_inference = totals["training_energy_kwh"], totals["inference_energy_kwh"]
+card_scale = components.cards_scale(totals, ["training_energy_kwh", "inference_energy_kwh"], "energy")
 cols = st.columns(3)
-components.kpi(
-    cols[0],
-    "Training IT energy",
-    units.energy(total_training),
-    "central estimate, incl. fine-tuning",
-    "IT energy (PUE not applied) of line items and telemetry attributed to a training workload; the "
-    "attribution rules are on the Methodology & data quality page.",
-)
-components.kpi(
-    cols[1],
-    "Inference IT energy",
-    units.energy(total_inference),
-    "central estimate, online and batch serving",
-    "IT energy (PUE not applied) of line items and telemetry attributed to serving.",
-)
+for col, label, column, note, help_text in (
+    (
+        cols[0],
+        "Training IT energy",
+        "training_energy_kwh",
+        "incl. fine-tuning",
+        "IT energy (PUE not applied) of line items and telemetry attributed to a training workload; the "
+        "attribution rules are on the Methodology & data quality page.",
+    ),
+    (
+        cols[1],
+        "Inference IT energy",
+        "inference_energy_kwh",
+        "online and batch serving",
+        "IT energy (PUE not applied) of line items and telemetry attributed to serving.",
+    ),
+):
+    text, span = components.value_and_range(totals, column, "energy", card_scale)
+    components.kpi(col, label, text, [line for line in (span, note) if line], help_text)
 share = total_inference / (total_training + total_inference) if total_training + total_inference else None
-components.kpi(cols[2], "Serving share", units.percent(share), "inference / (training + inference) IT energy")
+components.kpi(
+    cols[2], "Serving share", units.percent(share), "inference / (training + inference) IT energy, central"
+)
+cols = st.columns(3)
+co2e_scale = components.cards_scale(totals, EMISSION_COLUMNS, "co2e")
+for col, label, workload in (
+    (cols[0], "Training emissions", "training"),
+    (cols[1], "Inference emissions", "inference"),
+):
+    text, span = components.value_and_range(totals, f"{workload}_kgco2e_location", "co2e", co2e_scale)
+    market, market_span = components.value_and_range(totals, f"{workload}_kgco2e_market", "co2e", co2e_scale)
+    components.kpi(
+        col,
+        label,
+        text,
+        [line for line in (span, "location-based", f"market-based {market}", market_span) if line],
+        "Scope 2 methods of the GHG Protocol: location-based uses the grid's average intensity, "
+        "market-based the supplier's or residual-mix factor.",
+    )
 st.caption(
-    "Every figure on this page (cards, charts, ledger) is a central estimate: the per-model ledger does "
-    "not report low-high ranges yet. The ranges of the same estimates, by provider, team or model, are on "
-    "the Overview, Energy & PUE and Emissions pages; how they are made is on the methodology page."
+    "Cards and per-model bars show the central estimate with its low-high range (error bars on the "
+    "charts); the cumulative curve, the break-even and the ledger table use central estimates. How the "
+    "ranges are made is on the methodology page."
 )
 components.methodology_link()
 
@@ -81,7 +111,7 @@ st.subheader("Training vs inference per model")
 total_kwh = ledger[["training_energy_kwh", "inference_energy_kwh", "other_energy_kwh"]].fillna(0).sum(axis=1)
 by_model = ledger.assign(total_kwh=total_kwh).sort_values("total_kwh", ascending=False)
 components.chart(
-    by_model[["model", "training_energy_kwh", "inference_energy_kwh", "other_energy_kwh"]],
+    by_model[["model", *[c for column, ends in ERRORS.items() for c in (column, *ends)]]],
     lambda d: charts.side_by_side(
         d,
         "model",
@@ -89,6 +119,7 @@ components.chart(
         "IT energy per model: training vs inference",
         value_label="IT energy",
         dim_label="Model",
+        errors=ERRORS,
     ),
     name="models-training-vs-inference",
 )
@@ -109,11 +140,21 @@ with left:
             "model",
             Measure("energy_kwh_per_1k_inferences", "IT energy per 1,000 inferences", "energy"),
             "IT energy per 1,000 inferences",
+            low="energy_kwh_per_1k_inferences_low",
+            high="energy_kwh_per_1k_inferences_high",
             dim_label="Model",
             log=_spread(d["energy_kwh_per_1k_inferences"]) > 100,
         ),
         name="models-energy-per-1k",
-        download=served[["model", "energy_kwh_per_1k_inferences", "requests"]],
+        download=served[
+            [
+                "model",
+                "energy_kwh_per_1k_inferences_low",
+                "energy_kwh_per_1k_inferences",
+                "energy_kwh_per_1k_inferences_high",
+                "requests",
+            ]
+        ],
         empty="No model in this scope has inference request counts (upload a request-count file).",
     )
 with right:
@@ -124,11 +165,21 @@ with right:
             "model",
             Measure("sci_kgco2e_per_1k_requests", "SCI per 1,000 requests", "co2e"),
             "Software Carbon Intensity per 1,000 requests",
+            low="sci_kgco2e_per_1k_requests_low",
+            high="sci_kgco2e_per_1k_requests_high",
             dim_label="Model",
             log=_spread(d["sci_kgco2e_per_1k_requests"]) > 100,
         ),
         name="models-sci",
-        download=sci[["model", "sci_kgco2e_per_1k_requests", "requests"]],
+        download=sci[
+            [
+                "model",
+                "sci_kgco2e_per_1k_requests_low",
+                "sci_kgco2e_per_1k_requests",
+                "sci_kgco2e_per_1k_requests_high",
+                "requests",
+            ]
+        ],
         empty="No model in this scope has inference request counts (upload a request-count file).",
     )
 st.caption(

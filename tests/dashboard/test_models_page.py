@@ -7,12 +7,14 @@ with plain SQL sums and the definitions in docs/attribution.md, not with footpri
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import numpy
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -180,6 +182,62 @@ def test_per_1k_bars_are_labelled_and_readable_for_every_model(open_app, app_db:
     assert (
         fig["layout"]["xaxis"]["title"]["text"] == "IT energy per 1,000 inferences (kWh), logarithmic scale"
     )
-    assert any(
-        c.value.startswith("Every figure on this page") and "central estimate" in c.value for c in at.caption
+    assert any(c.value.startswith("Cards and per-model bars show the central estimate") for c in at.caption)
+
+
+def item_sums(db: Path) -> dict[str, float]:
+    """Training and inference IT energy, low, central and high, summed over the ledger's day table."""
+    with connection(db, read_only=True) as con:
+        row = con.execute(
+            """
+            SELECT
+                sum(energy_kwh_low) FILTER (WHERE workload = 'training'),
+                sum(energy_kwh) FILTER (WHERE workload = 'training'),
+                sum(energy_kwh_high) FILTER (WHERE workload = 'training'),
+                sum(energy_kwh_low) FILTER (WHERE workload = 'inference'),
+                sum(energy_kwh) FILTER (WHERE workload = 'inference'),
+                sum(energy_kwh_high) FILTER (WHERE workload = 'inference')
+            FROM ledger_model_day
+            """
+        ).fetchone()
+    names = [f"{w}_energy_kwh_{end}" for w in ("training", "inference") for end in ("low", "central", "high")]
+    return dict(zip(names, row, strict=True))
+
+
+def test_cards_show_a_range_and_the_per_model_bars_error_bars(open_app, app_db: Path):
+    sums = item_sums(app_db)
+    at = open_app("models")
+    assert not at.exception, [e.value for e in at.exception]
+    cards = {m.label: m for m in at.metric}
+    captions = [c.value for c in at.caption]
+    scale = units.pick_scale(
+        [sums["training_energy_kwh_central"], sums["inference_energy_kwh_central"]], "energy"
     )
+    for label, stem in (
+        ("Training IT energy", "training_energy_kwh"),
+        ("Inference IT energy", "inference_energy_kwh"),
+    ):
+        low, central, high = (sums[f"{stem}_{end}"] for end in ("low", "central", "high"))
+        assert low < central < high
+        assert cards[label].value == units.quantity(central, "energy", scale)
+        digits = units.decimals_for(central / scale.divisor)
+        assert "range " + units.range_in(low, high, scale, digits) in captions
+    assert "Inference emissions" in cards and any(c.startswith("market-based ") for c in captions)
+
+    shown = figures(at)
+    inference = next(
+        b for b in shown["IT energy per model: training vs inference"]["data"] if b["name"] == "Inference"
+    )
+    above, below = array(inference["error_y"]["array"]), array(inference["error_y"]["arrayminus"])
+    assert inference["error_y"]["type"] == "data" and len(above) == len(below) == len(inference["x"])
+    assert all(v >= 0 for v in [*above, *below]) and any(v > 0 for v in above)
+    per_1k = shown["IT energy per 1,000 inferences"]["data"][0]
+    above, below = array(per_1k["error_x"]["array"]), array(per_1k["error_x"]["arrayminus"])
+    assert len(above) == len(below) == len(per_1k["y"]) and all(v > 0 for v in [*above, *below])
+
+
+def array(value: list | dict) -> list[float]:
+    """A plotly array from the chart's JSON: a plain list, or numbers packed as base64 ('bdata')."""
+    if isinstance(value, dict):
+        return numpy.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
+    return list(value)

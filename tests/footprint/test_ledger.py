@@ -334,10 +334,15 @@ def test_ranges_are_the_sums_of_the_items_low_and_high_estimates(con):
         pytest.approx(64.0),
         pytest.approx(96.0),
     )
-    assert (m["other_energy_kwh_low"], m["other_energy_kwh_high"]) == (pytest.approx(1.0), pytest.approx(30.0))
+    assert (m["other_energy_kwh_low"], m["other_energy_kwh_high"]) == (
+        pytest.approx(1.0),
+        pytest.approx(30.0),
+    )
     assert m["other_kgco2e_location_high"] == pytest.approx(9.5)
     # per 1,000 inferences on matched days: 8 kWh IT (6.4..9.6), 10 kWh facility, 4 kg location-based
-    requests = con.execute("SELECT sum(requests) FROM inference_requests WHERE lower(model) = 'm'").fetchone()[0]
+    requests = con.execute(
+        "SELECT sum(requests) FROM inference_requests WHERE lower(model) = 'm'"
+    ).fetchone()[0]
     inf_low, inf_high, loc_low, loc_high = con.execute(
         "SELECT sum(energy_kwh_low), sum(energy_kwh_high), sum(location_kgco2e_low), sum(location_kgco2e_high) "
         "FROM footprint_items WHERE model = 'm' AND workload = 'inference'"
@@ -348,7 +353,10 @@ def test_ranges_are_the_sums_of_the_items_low_and_high_estimates(con):
         pytest.approx(6.4),
         pytest.approx(9.6),
     )
-    assert (m["facility_energy_kwh_per_1k_inferences_low"], m["facility_energy_kwh_per_1k_inferences_high"]) == (
+    assert (
+        m["facility_energy_kwh_per_1k_inferences_low"],
+        m["facility_energy_kwh_per_1k_inferences_high"],
+    ) == (
         pytest.approx(8.0),
         pytest.approx(12.0),
     )
