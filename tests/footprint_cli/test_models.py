@@ -170,3 +170,38 @@ def test_a_missing_database_is_one_line(tmp_path, capsys):
         status, out, err = _run(capsys, *argv, "--db", str(missing))
         assert (status, out) == (2, "")
         assert err == f"error: {missing}: no such database (ingest a file or run `footprint demo` first)\n"
+
+
+def test_models_json_carries_the_ranges_summed_from_the_items(loaded, capsys):
+    _, out, _ = _run(capsys, "models", "--json", "--db", str(loaded))
+    by_model = {m["model"]: m for m in json.loads(out)}
+    with connection(loaded, read_only=True) as con:
+        rows = con.execute(
+            "SELECT model, workload, energy_kwh_low, energy_kwh_high, location_kgco2e_low, "
+            "location_kgco2e_high, market_kgco2e_low, market_kgco2e_high FROM footprint_items"
+        ).fetchall()
+    expected: dict[tuple[str, str], float] = {}
+    for model, workload, *values in rows:
+        group = workload if workload in ("training", "inference") else "other"
+        for name, value in zip(
+            ["energy_kwh_low", "energy_kwh_high", "kgco2e_location_low", "kgco2e_location_high"]
+            + ["kgco2e_market_low", "kgco2e_market_high"],
+            values,
+            strict=True,
+        ):
+            key = (model, f"{group}_{name}")
+            expected[key] = expected.get(key, 0.0) + (value or 0.0)
+    assert expected
+    for (model, column), value in expected.items():
+        assert by_model[model][column] == pytest.approx(value), (model, column)
+    for m in by_model.values():
+        for column in [k.removesuffix("_low") for k in m if k.endswith("_low")]:
+            if m[column] is not None:
+                assert m[f"{column}_low"] <= m[column] <= m[f"{column}_high"], (m["model"], column)
+    bot = by_model["support-bot-llama3-8b"]
+    assert bot["energy_kwh_per_1k_inferences_high"] == pytest.approx(
+        expected[("support-bot-llama3-8b", "inference_energy_kwh_high")] / 3.6
+    )
+    assert bot["sci_kgco2e_per_1k_requests_low"] == pytest.approx(
+        expected[("support-bot-llama3-8b", "inference_kgco2e_location_low")] / 3.6
+    )
