@@ -4,6 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -39,3 +46,44 @@ def data_rows(path: Path, skip_lines: int = 0) -> int:
     text = path.read_text(encoding="utf-8-sig")
     lines = text.splitlines(keepends=True)[skip_lines:]
     return sum(1 for row in csv.DictReader(io.StringIO("".join(lines))) if any((v or "").strip() for v in row.values()))
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on now (for a server a test starts)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def streamlit_args(port: int) -> list[str]:
+    """`streamlit run dashboard/app.py` on `port`, as a test starts it: headless, no file watching."""
+    return [
+        sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard" / "app.py"),
+        "--server.port", str(port), "--server.headless", "true",
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+
+
+@contextmanager
+def running_server(
+    args: list[str], port: int, *, cwd: Path, log: Path, env: dict[str, str] | None = None, timeout_s: float = 90
+) -> Iterator[str]:
+    """Start `args` (a dashboard server on `port`), wait until its health check answers 'ok', yield its
+    address, and stop it afterwards. If it exits or does not answer within `timeout_s`, fails with its log."""
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + timeout_s
+            while True:
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
+                        if r.read() == b"ok":
+                            break
+                except OSError:
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError(log.read_text()) from None
+                    time.sleep(0.2)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)

@@ -8,13 +8,14 @@ refresh), and copied for every test that writes, so tests never see each other's
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from support import REPO, SAMPLE_EXPORTS
+from support import REPO, SAMPLE_EXPORTS, free_port, running_server, streamlit_args
 
 from footprint import aggregates, units
 from footprint.pipeline import refresh
@@ -122,3 +123,12 @@ def expected_cards() -> Callable[[Path, Filters], dict[str, str]]:
 @pytest.fixture
 def options_of() -> Callable[[Path], dict]:
     return _options_of
+
+
+@pytest.fixture
+def app_url(app_db: Path, tmp_path: Path) -> Iterator[str]:
+    """The dashboard served on the test's database (a real Streamlit server), its address."""
+    port = free_port()
+    env = {**os.environ, "FOOTPRINT_DB": str(app_db)}
+    with running_server(streamlit_args(port), port, cwd=REPO, log=tmp_path / "streamlit.log", env=env) as url:
+        yield url

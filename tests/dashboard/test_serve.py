@@ -9,18 +9,14 @@ enforces, must state the configured one.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
-import time
 import tomllib
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
-from support import REPO
+from support import REPO, free_port, running_server
 
 from footprint_cli.cmd_serve import app_path, config_dir, streamlit_command
 
@@ -36,12 +32,6 @@ CHROMIUM_ARGS = [
 CONFIG = REPO / ".streamlit" / "config.toml"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_the_app_is_configured_by_the_projects_config_file():
     assert config_dir(app_path()) == REPO
     cmd = streamlit_command(app_path(), 8600, module="dashboard.server")
@@ -53,31 +43,11 @@ def served(app_db: Path, tmp_path: Path) -> Iterator[str]:
     """`footprint serve` on the test's database, started from a directory with no .streamlit/."""
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    port = _free_port()
-    log = open(tmp_path / "serve.log", "wb")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from footprint_cli.main import main; sys.exit(main())"]
-        + ["serve", "--db", str(app_db), "--port", str(port)],
-        cwd=elsewhere,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
-                    if r.read() == b"ok":
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError((tmp_path / "serve.log").read_text()) from None
-                time.sleep(0.3)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        log.close()
+    port = free_port()
+    args = [sys.executable, "-c", "import sys; from footprint_cli.main import main; sys.exit(main())"]
+    args += ["serve", "--db", str(app_db), "--port", str(port)]
+    with running_server(args, port, cwd=elsewhere, log=tmp_path / "serve.log") as url:
+        yield url
 
 
 def test_served_from_elsewhere_the_upload_page_states_the_configured_limit(served: str):

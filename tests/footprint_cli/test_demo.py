@@ -14,18 +14,14 @@ import gzip
 import io
 import json
 import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
-from support import SAMPLE_DATA
+from support import SAMPLE_DATA, free_port, running_server
 
 from footprint_cli.cmd_demo import build_demo, demo_files, is_data_file, read_manifest
 from footprint_cli.cmd_serve import needs_demo, streamlit_command
@@ -330,33 +326,13 @@ def test_serve_rejects_a_port_out_of_range(demo: Built, capsys: pytest.CaptureFi
     assert capsys.readouterr().err == "error: --port 70000 is not a TCP port (1-65535)\n"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.mark.slow
-def test_serve_starts_the_dashboard_on_the_database(demo: Built) -> None:
-    port = _free_port()
-    env = {**os.environ, "FOOTPRINT_DB": "/nonexistent/ignored.duckdb"}
-    proc = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from footprint_cli.main import main; sys.exit(main())",
-         "serve", "--db", str(demo.db), "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        body = b""
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
-                    body = r.read()
-                    break
-            except OSError:
-                time.sleep(0.5)
-        assert body == b"ok", proc.stdout.read() if proc.poll() is not None else "no answer"
-    finally:
-        proc.terminate()
-        output = proc.communicate(timeout=30)[0]
-    assert f"starting the dashboard on http://localhost:{port} (database {demo.db})" in output
+def test_serve_starts_the_dashboard_on_the_database(demo: Built, tmp_path: Path) -> None:
+    port = free_port()
+    env = {**os.environ, "FOOTPRINT_DB": "/nonexistent/ignored.duckdb"}  # --db wins over the environment
+    args = [sys.executable, "-c", "import sys; from footprint_cli.main import main; sys.exit(main())"]
+    args += ["serve", "--db", str(demo.db), "--port", str(port)]
+    log = tmp_path / "serve.log"
+    with running_server(args, port, cwd=tmp_path, log=log, env=env, timeout_s=60):
+        pass
+    assert f"starting the dashboard on http://localhost:{port} (database {demo.db})" in log.read_text()
