@@ -18,6 +18,7 @@ SavingsPlanCoveredUsage rows carry usage, so nothing is counted as consumption t
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 from footprint.sqlfiles import sql
 from ingest.billing.base import (
@@ -89,6 +90,21 @@ FIELDS: dict[str, tuple[str, str]] = {
     "sp_total_commitment": ("savingsPlan/TotalCommitmentToDate", "savings_plan_total_commitment_to_date"),
     "sp_used_commitment": ("savingsPlan/UsedCommitment", "savings_plan_used_commitment"),
 }
+# The money columns billed and effective cost are read from (see mapping and fp_aws_effective_cost).
+_COST_SOURCES = (
+    "net_unblended_cost",
+    "unblended_cost",
+    "sp_net_effective_cost",
+    "sp_effective_cost",
+    "sp_total_commitment",
+    "sp_used_commitment",
+    "ri_net_effective_cost",
+    "ri_effective_cost",
+    "ri_net_unused_upfront",
+    "ri_unused_upfront",
+    "ri_net_unused_recurring",
+    "ri_unused_recurring",
+)
 # Without these a file cannot be read as a CUR: the charge period, what kind of charge, what it costs, in
 # which currency.
 MANDATORY = ("line_item_type", "usage_start", "usage_end", "unblended_cost", "currency")
@@ -220,6 +236,45 @@ class CurReader(BillingReader):
             return cols.spelled("usage_amount")
         attribute = {"vcpu_count": "vcpu", "memory_gb": "memory", "accelerator_count": "gpu"}[field]
         return self.attr_column(cols, attribute)
+
+    def cost_column(self, ctx: LoadContext, field: str, source_row: int) -> str | None:
+        """The column the mapping took the cost from on this row: billed cost is NetUnblendedCost where
+        the row has one, else UnblendedCost; list cost is publicOnDemandCost; effective cost is the
+        column fp_aws_effective_cost reads for the row's line item type (the net one where present and
+        filled), and of two summed columns the one larger in magnitude."""
+        cols = CurColumns(ctx.header, self.snake)
+        if field == "list_cost":
+            return cols.spelled("public_on_demand_cost")
+        fields = [f for f in _COST_SOURCES if cols.has(f)]
+        amounts = self.raw_amounts(ctx, source_row, [cols.spelled(f) for f in fields])
+        value = {f: amounts[cols.spelled(f)] for f in fields}
+
+        def filled(*candidates: str) -> str:
+            # The first candidate the row fills (the mapping's coalesce), else the last one.
+            return next((f for f in candidates if value.get(f) is not None), candidates[-1])
+
+        def larger(a: str, b: str) -> str:
+            return max((a, b), key=lambda f: abs(value.get(f) or Decimal(0)))
+
+        billed = filled("net_unblended_cost", "unblended_cost")
+        if field == "billed_cost":
+            return cols.spelled(billed)
+        found = ctx.con.execute(
+            f"WITH src AS ({self.raw_relation(ctx)}) SELECT trim({cols.ref('line_item_type')}) "
+            "FROM src raw WHERE source_row = ?",
+            [source_row],
+        ).fetchone()
+        line_item_type = found[0] if found else None
+        source = {
+            "SavingsPlanCoveredUsage": filled("sp_net_effective_cost", "sp_effective_cost"),
+            "SavingsPlanRecurringFee": larger("sp_total_commitment", "sp_used_commitment"),
+            "DiscountedUsage": filled("ri_net_effective_cost", "ri_effective_cost"),
+            "RIFee": larger(
+                filled("ri_net_unused_upfront", "ri_unused_upfront"),
+                filled("ri_net_unused_recurring", "ri_unused_recurring"),
+            ),
+        }.get(str(line_item_type), billed)
+        return cols.spelled(source)
 
     def tag_columns(self, header: list[str]) -> list[tuple[str, str]]:
         """(tag key as AWS spells it, raw column) for legacy resourceTags/<key> columns; keys that differ

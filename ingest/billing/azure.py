@@ -109,6 +109,11 @@ class AzureReader(BillingReader):
         cols = AzureColumns(ctx.header)
         return {"quantity": cols.name("quantity"), "vcpu_count": cols.name("additional_info")}.get(field)
 
+    def cost_column(self, ctx: LoadContext, field: str, source_row: int) -> str | None:
+        """Billed and effective cost are the dialect's cost column (Cost, CostInBillingCurrency,
+        costInBillingCurrency or PreTaxCost); list cost is PayGCostInBillingCurrency."""
+        return AzureColumns(ctx.header).name("list_cost" if field == "list_cost" else "cost")
+
     def currency(self, ctx: LoadContext, cols: AzureColumns) -> str:
         if cols.has("currency"):
             return f"coalesce(upper(_currency), fp_fail(source_row, {lit(cols.name('currency'))}, 'missing currency'))"

@@ -5,7 +5,7 @@ This module wraps that SELECT with the derivations every format needs (unit norm
 catalog lookup, accelerator SKU patterns) and inserts the rows in one statement, inside the caller's
 transaction. Validation happens in the same pass: a value that cannot be read raises an error naming the
 row and the column (see `fp_fail`), which rolls the whole file back. Once the rows are in, the normalised
-quantities their energy is computed from are held against plausibility bounds (bounds.py).
+quantities their energy is computed from, and their costs, are held against plausibility bounds (bounds.py).
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 
 import duckdb
 
-from ingest.billing.bounds import check_quantities
+from ingest.billing.bounds import check_bounds
 from ingest.registry import LoadContext, LoadCounts
 
 # Canonical columns a reader's mapping must produce (besides source_row). Anything a format lacks is
@@ -216,6 +217,24 @@ class BillingReader:
         'accelerator_count'; None where the file does not state the value (instance catalog, unit table)."""
         return None
 
+    def cost_column(self, ctx: LoadContext, field: str, source_row: int) -> str | None:
+        """The file's column the cost `field` ('billed_cost', 'effective_cost' or 'list_cost') of data row
+        `source_row` came from, where it failed a plausibility bound (bounds.py); None where the reader
+        cannot tell."""
+        return None
+
+    def raw_amounts(self, ctx: LoadContext, source_row: int, columns: list[str]) -> dict[str, Decimal | None]:
+        """The amounts (fp_money, NULL when blank) the file's `columns` hold in data row `source_row`: for
+        cost_column, where the reader's cost is one of several columns. Columns come from the header."""
+        if not columns:
+            return {}
+        picks = ", ".join(f"fp_money(CAST({q(c)} AS VARCHAR))" for c in columns)
+        found = ctx.con.execute(
+            f"WITH src AS ({self.raw_relation(ctx)}) SELECT {picks} FROM src raw WHERE source_row = ?",
+            [source_row],
+        ).fetchone()
+        return dict(zip(columns, found or [None] * len(columns), strict=True))
+
     def setup(self, ctx: LoadContext) -> None:
         """Create what the mapping needs on the connection (temporary macros), inside the load's
         transaction; called again when a parallel load starts the transaction over."""
@@ -245,7 +264,7 @@ class BillingReader:
             with streaming_join_plan(ctx.con):
                 inserted = ctx.con.execute(insert_sql(mapped), params).fetchone()
             loaded = int(inserted[0]) if inserted else 0
-        check_quantities(self, ctx)
+        check_bounds(self, ctx)
         skipped: dict[str, int] = {}
         if rule:
             rows = ctx.con.execute(

@@ -20,6 +20,8 @@ _PREVIEW = {"UsageQuantity", "UsageUnit", "ChargeSubcategory"}
 # FOCUS-mandatory columns without which a file cannot be read as FOCUS at all. The spec's own example
 # files omit BillingCurrency and ProviderName, so those are taken from --currency / left as 'other'.
 _CORE = {"BilledCost", "ChargePeriodStart", "ChargePeriodEnd", "ChargeCategory"}
+# The FOCUS column of each canonical cost (for messages).
+_COST_COLUMNS = {"billed_cost": "BilledCost", "effective_cost": "EffectiveCost", "list_cost": "ListCost"}
 
 
 def focus_version(header: list[str]) -> str | None:
@@ -72,6 +74,11 @@ class FocusReader(BillingReader):
             [source_row],
         ).fetchone()
         return pricing if blank and blank[0] else consumed
+
+    def cost_column(self, ctx: LoadContext, field: str, source_row: int) -> str | None:
+        """BilledCost, EffectiveCost or ListCost, as the header spells it."""
+        name = _COST_COLUMNS[field]
+        return {c.lower(): c for c in ctx.header}.get(name.lower(), name)
 
     def mapping(self, ctx: LoadContext) -> str:
         cols = {c.lower(): c for c in ctx.header}

@@ -116,6 +116,9 @@ class GcpBigQueryReader(GcpReader):
         ).fetchone()
         return str(found[0]) if found and found[0] else "usage.amount"
 
+    def source_list_cost_column(self, ctx: LoadContext) -> str | None:
+        return "cost_at_list"
+
     def detail(self, ctx: LoadContext) -> str | None:
         container = {"jsonl": "JSON lines", "json": "JSON", "parquet": "Parquet", "csv": "CSV"}.get(
             ctx.source.container, ctx.source.container

@@ -259,3 +259,24 @@ class GcpReader(BillingReader):
     def setup(self, ctx: LoadContext) -> None:
         prepare(ctx.con)
 
+    def source_cost_column(self, ctx: LoadContext) -> str:
+        """The file's cost column (before credits)."""
+        return "cost"
+
+    def source_list_cost_column(self, ctx: LoadContext) -> str | None:
+        """The file's list cost column, None where the format has none."""
+        return None
+
+    def cost_column(self, ctx: LoadContext, field: str, source_row: int) -> str | None:
+        """Billed and effective cost are cost plus credits (canonical SQL): the cost column, or `credits`
+        where the credits are the larger part of the row's amount (x_details keeps the cost before them)."""
+        if field == "list_cost":
+            return self.source_list_cost_column(ctx)
+        found = ctx.con.execute(
+            "SELECT billed_cost, TRY_CAST(x_details->>'cost_before_credits' AS DECIMAL(38, 18)) "
+            "FROM billing_line_items WHERE batch_id = ? AND source_row = ? LIMIT 1",
+            [ctx.batch_id, source_row],
+        ).fetchone()
+        if found and found[1] is not None and abs(found[0] - found[1]) > abs(found[1]):
+            return "credits"
+        return self.source_cost_column(ctx)

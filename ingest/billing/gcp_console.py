@@ -78,6 +78,11 @@ class GcpConsoleReader(GcpReader):
     def quantity_column(self, ctx: LoadContext, field: str, source_row: int) -> str | None:
         return self._cols(ctx.header).get("usage amount", "Usage amount") if field == "quantity" else None
 
+    def source_cost_column(self, ctx: LoadContext) -> str:
+        """The unrounded cost column where the report has one (see typed); credits are rows of their own."""
+        found = cost_column(ctx.header)
+        return found[0] if found else "Cost"
+
     def recognise(self, source: SourceFile, header: list[str]) -> int:
         cols = self._cols(header)
         if all(m.lower() in cols for m in MANDATORY) and cost_column(header):

@@ -83,6 +83,9 @@ class GcpLegacyJsonReader(GcpReader):
     def quantity_column(self, ctx: LoadContext, field: str, source_row: int) -> str | None:
         return "measurements" if field == "quantity" else None
 
+    def source_cost_column(self, ctx: LoadContext) -> str:
+        return "cost.amount"
+
     def detail(self, ctx: LoadContext) -> str | None:
         return "retired file export; times converted from their offset to UTC; credits netted"
 

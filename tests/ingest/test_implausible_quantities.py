@@ -1,8 +1,9 @@
-"""A quantity no real bill reaches is refused at ingest, naming file, row and column, and changes nothing.
+"""A quantity or cost no real bill reaches is refused at ingest, naming file, row and column, and changes
+nothing.
 
-The refresh sums energy and emissions exactly as DECIMAL(38, 18), which holds magnitudes below 1e20: a
-line item of 1e25 hours used to load and then break every refresh with a cast error naming no file or
-row. Each case here changes one or two cells of a real export of one reader family (the GCP BigQuery
+The refresh sums energy, emissions and costs exactly as DECIMAL(38, 18), which holds magnitudes below 1e20:
+a line item of 1e25 hours used to load and then break every refresh with a cast error naming no file or
+row, and two line items costing 9e19 each (each fits DECIMAL(38, 18)) broke it with a HUGEINT overflow. Each case here changes one or two cells of a real export of one reader family (the GCP BigQuery
 export, of which no real one is public, is the synthetic fixture), written under tmp_path with csv or
 json, and loads it into a store that already holds another file. The messages are written out by hand:
 quantities are shown after unit conversion, with the billed value where the unit changed it.
@@ -13,10 +14,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from support import REPO, SAMPLE_EXPORTS
+from support import REPO, SAMPLE_EXPORTS, raw_sum
 
 from footprint.pipeline import refresh
 from ingest import ingest_file
@@ -184,3 +186,168 @@ def test_the_store_refreshes_after_a_refused_file(con, tmp_path):
         "(SELECT count(*) FROM billing_line_items)"
     ).fetchone()
     assert items == lines > 0
+
+
+def refused(text: str, currency: str = "USD") -> str:
+    """The whole message for a cost above the bound, after 'file: row N, column C: '."""
+    return (
+        f"{text} {currency} in one line item is not plausible (a line item is refused above 1e15 {currency})"
+    )
+
+
+COST_CASES = [
+    # FOCUS row 21: BilledCost 0.34, EffectiveCost 0, ListCost 0.34, USD.
+    (
+        "focus_billed",
+        FOCUS,
+        21,
+        {"BilledCost": "9e19"},
+        "row 21, column 'BilledCost': " + refused("a billed cost of 9e19"),
+    ),
+    (
+        "focus_effective",
+        FOCUS,
+        21,
+        {"EffectiveCost": "-9e19"},
+        "row 21, column 'EffectiveCost': " + refused("an effective cost of -9e19"),
+    ),
+    (
+        "focus_list",
+        FOCUS,
+        21,
+        {"ListCost": "2e15"},
+        "row 21, column 'ListCost': " + refused("a list cost of 2e15"),
+    ),
+    # Text that is no finite number never reaches the bound: the amount parse refuses it.
+    (
+        "focus_nan",
+        FOCUS,
+        21,
+        {"BilledCost": "NaN"},
+        "row 21, column 'BilledCost': cannot read NaN as a number",
+    ),
+    # CUR row 13 is a Usage row; billed cost is lineItem/UnblendedCost (this CUR has no NetUnblendedCost).
+    (
+        "aws_cur_billed",
+        CUR,
+        13,
+        {"lineItem/UnblendedCost": "9e19"},
+        "row 13, column 'lineItem/UnblendedCost': " + refused("a billed cost of 9e19"),
+    ),
+    (
+        "aws_cur_list",
+        CUR,
+        13,
+        {"pricing/publicOnDemandCost": "9e19"},
+        "row 13, column 'pricing/publicOnDemandCost': " + refused("a list cost of 9e19"),
+    ),
+    (
+        "aws_cur_inf",
+        CUR,
+        13,
+        {"lineItem/UnblendedCost": "inf"},
+        "row 13, column 'lineItem/UnblendedCost': cannot read inf as a number",
+    ),
+    # GPU CUR (EUR) row 6 is SavingsPlanCoveredUsage: its effective cost is the Savings Plan effective cost.
+    (
+        "aws_cur_sp_effective",
+        CUR_GPU,
+        6,
+        {"savingsPlan/SavingsPlanEffectiveCost": "9e19"},
+        "row 6, column 'savingsPlan/SavingsPlanEffectiveCost': "
+        + refused("an effective cost of 9e19", "EUR"),
+    ),
+    # Row 8 is SavingsPlanRecurringFee: effective cost = TotalCommitmentToDate - UsedCommitment.
+    (
+        "aws_cur_sp_fee",
+        CUR_GPU,
+        8,
+        {"savingsPlan/TotalCommitmentToDate": "9e19"},
+        "row 8, column 'savingsPlan/TotalCommitmentToDate': " + refused("an effective cost of 9e19", "EUR"),
+    ),
+    # EA row 4 is on-demand usage, Cost 2.64 USD: billed and effective cost are Cost.
+    ("azure_ea", EA, 4, {"Cost": "9e19"}, "row 4, column 'Cost': " + refused("a billed cost of 9e19")),
+    (
+        "azure_ea_infinity",
+        EA,
+        4,
+        {"Cost": "-Infinity"},
+        "row 4, column 'Cost': cannot read -Infinity as a number",
+    ),
+    # Fixture row 2: cost 6.13392 USD, no credits; billed cost is cost plus credits.
+    (
+        "gcp_bigquery",
+        GCP_BQ,
+        2,
+        {"cost": "9e19"},
+        "row 2, column 'cost': " + refused("a billed cost of 9e19"),
+    ),
+    (
+        "gcp_bigquery_credits",
+        GCP_BQ,
+        2,
+        {"credits": json.dumps([{"name": "Promotion", "amount": "-9e19", "type": "PROMOTION"}])},
+        "row 2, column 'credits': " + refused("a billed cost of -9e19"),
+    ),
+    (
+        "gcp_bigquery_list",
+        GCP_BQ,
+        2,
+        {"cost_at_list": "9e19"},
+        "row 2, column 'cost_at_list': " + refused("a list cost of 9e19"),
+    ),
+]
+
+
+@pytest.mark.parametrize("name, src, row, cells, message", COST_CASES, ids=[c[0] for c in COST_CASES])
+def test_implausible_cost_is_refused_and_changes_nothing(con, tmp_path, name, src, row, cells, message):
+    assert ingest_file(con, PRIOR).status == "loaded"
+    before = store_state(con)
+    path = csv_copy(src, tmp_path / src.name, row, cells)
+    result = ingest_file(con, path)
+    assert result.status == "error"
+    assert result.error == f"{path}: {message}"
+    assert store_state(con) == before
+    # The file as exported loads.
+    assert ingest_file(con, src).status == "loaded"
+
+
+def test_gcp_file_export_cost_is_refused(con, tmp_path):
+    # Item 2 of Google's file export costs 3.249625 USD.
+    items = json.loads(GCP_LEGACY.read_text(encoding="utf-8"))
+    items[1]["cost"]["amount"] = "9e19"
+    path = tmp_path / GCP_LEGACY.name
+    path.write_text(json.dumps(items, indent=1), encoding="utf-8")
+    result = ingest_file(con, path)
+    assert result.status == "error"
+    assert result.error == f"{path}: row 2, column 'cost.amount': " + refused("a billed cost of 9e19")
+    assert store_state(con) == ((0, 0), [])
+
+
+def test_a_cost_at_the_bound_loads(con, tmp_path):
+    # 1e15 itself is allowed (the bound is exclusive above it), and is stored exactly.
+    path = csv_copy(FOCUS, tmp_path / FOCUS.name, 21, {"BilledCost": "-1000000000000000"})
+    result = ingest_file(con, path)
+    assert result.status == "loaded", result.error
+    stored = con.execute("SELECT billed_cost FROM billing_line_items WHERE source_row = 21").fetchone()[0]
+    assert stored == Decimal("-1000000000000000")
+
+
+def test_two_huge_costs_no_longer_reach_the_refresh(con, tmp_path):
+    # The reported failure: two rows costing 9e19 each loaded, and their sum (1.8e20) overflowed every
+    # refresh. Now the file is refused at its first such row and the refresh runs over what was there.
+    assert ingest_file(con, PRIOR).status == "loaded"
+    path = csv_copy(FOCUS, tmp_path / FOCUS.name, 21, {"BilledCost": "9e19"})
+    path = csv_copy(path, path, 22, {"BilledCost": "9e19"})
+    result = ingest_file(con, path)
+    assert result.status == "error"
+    assert result.error == f"{path}: row 21, column 'BilledCost': " + refused("a billed cost of 9e19")
+    refresh(con)
+    items, lines, billed = con.execute(
+        "SELECT (SELECT count(*) FROM footprint_items WHERE source = 'billing'), "
+        "(SELECT count(*) FROM billing_line_items), "
+        "(SELECT sum(billed_cost) FROM footprint_items WHERE source = 'billing')"
+    ).fetchone()
+    assert items == lines == 27
+    # PRIOR's costs, re-summed from the file: every row is on-demand or spot usage, billed at its cost.
+    assert billed == raw_sum(PRIOR, "CostInBillingCurrency")[""]
