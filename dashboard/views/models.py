@@ -29,6 +29,21 @@ def _spread(values: pd.Series) -> float:
     return float(positive.max() / positive.min()) if len(positive) else 1.0
 
 
+def per_1k_chart(df: pd.DataFrame, m: Measure, title: str, name: str) -> None:
+    """One ratio per model with its low-high range as error bars; the axis is logarithmic where the models
+    are more than 100 times apart. Its CSV holds the model, the range, the value and the requests."""
+    low, high = f"{m.column}_low", f"{m.column}_high"
+    components.chart(
+        df,
+        lambda d: charts.breakdown(
+            d, "model", m, title, low=low, high=high, dim_label="Model", log=_spread(d[m.column]) > 100
+        ),
+        name=name,
+        download=df[["model", low, m.column, high, "requests"]],
+        empty="No model in this scope has inference request counts (upload a request-count file).",
+    )
+
+
 f = components.page_start("Models")
 ignored = data.ledger_ignores(f)
 if ignored:
@@ -131,56 +146,22 @@ st.caption(
     "Each bar is labelled with its value. Where the models are more than 100 times apart the axis is "
     "logarithmic (said in its title), so that the smallest bar stays visible."
 )
+
+
 left, right = st.columns(2)
 with left:
-    components.chart(
+    per_1k_chart(
         served,
-        lambda d: charts.breakdown(
-            d,
-            "model",
-            Measure("energy_kwh_per_1k_inferences", "IT energy per 1,000 inferences", "energy"),
-            "IT energy per 1,000 inferences",
-            low="energy_kwh_per_1k_inferences_low",
-            high="energy_kwh_per_1k_inferences_high",
-            dim_label="Model",
-            log=_spread(d["energy_kwh_per_1k_inferences"]) > 100,
-        ),
-        name="models-energy-per-1k",
-        download=served[
-            [
-                "model",
-                "energy_kwh_per_1k_inferences_low",
-                "energy_kwh_per_1k_inferences",
-                "energy_kwh_per_1k_inferences_high",
-                "requests",
-            ]
-        ],
-        empty="No model in this scope has inference request counts (upload a request-count file).",
+        Measure("energy_kwh_per_1k_inferences", "IT energy per 1,000 inferences", "energy"),
+        "IT energy per 1,000 inferences",
+        "models-energy-per-1k",
     )
 with right:
-    components.chart(
+    per_1k_chart(
         sci,
-        lambda d: charts.breakdown(
-            d,
-            "model",
-            Measure("sci_kgco2e_per_1k_requests", "SCI per 1,000 requests", "co2e"),
-            "Software Carbon Intensity per 1,000 requests",
-            low="sci_kgco2e_per_1k_requests_low",
-            high="sci_kgco2e_per_1k_requests_high",
-            dim_label="Model",
-            log=_spread(d["sci_kgco2e_per_1k_requests"]) > 100,
-        ),
-        name="models-sci",
-        download=sci[
-            [
-                "model",
-                "sci_kgco2e_per_1k_requests_low",
-                "sci_kgco2e_per_1k_requests",
-                "sci_kgco2e_per_1k_requests_high",
-                "requests",
-            ]
-        ],
-        empty="No model in this scope has inference request counts (upload a request-count file).",
+        Measure("sci_kgco2e_per_1k_requests", "SCI per 1,000 requests", "co2e"),
+        "Software Carbon Intensity per 1,000 requests",
+        "models-sci",
     )
 st.caption(
     str(ledger["sci_note"].iloc[0]) + ". Ratios use only days with both request counts and inference energy."
